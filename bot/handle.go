@@ -1,0 +1,263 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/anefbot/anefbot/flows"
+	"github.com/anefbot/anefbot/locales"
+)
+
+// maxAttempts bounds the load-step-save retries when concurrent updates of
+// one chat race (across replicas; on one replica the Pool serialises them).
+const maxAttempts = 8
+
+// maxTextRunes is the longest text handed to the engine: Telegram's own
+// message limit.
+const maxTextRunes = 4096
+
+// Config wires a Bot.
+type Config struct {
+	Engine  *flows.Engine
+	Store   SessionStore
+	Catalog *locales.Catalog
+	Sender  Sender
+	Clock   Clock          // defaults to time.Now
+	Logger  *slog.Logger   // defaults to slog.Default()
+	// Effects maps an effect kind to its handler; kinds without one are
+	// ignored.
+	Effects map[string]EffectFunc
+	// Middlewares wrap Handle, the first outermost.
+	Middlewares []Middleware
+}
+
+// Bot handles updates. It is safe for concurrent use, but updates of one
+// chat must be handed to it in order (see Pool).
+type Bot struct {
+	cfg     Config
+	paris   *time.Location
+	log     *slog.Logger
+	handler Handler
+}
+
+// New returns a Bot.
+func New(cfg Config) (*Bot, error) {
+	if cfg.Engine == nil || cfg.Store == nil || cfg.Catalog == nil || cfg.Sender == nil {
+		return nil, errors.New("bot: engine, store, catalog and sender are required")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return nil, fmt.Errorf("bot: load Europe/Paris: %w", err)
+	}
+	b := &Bot{cfg: cfg, paris: paris, log: cfg.Logger.With("component", "bot")}
+	b.handler = b.converse
+	for i := len(cfg.Middlewares) - 1; i >= 0; i-- {
+		b.handler = cfg.Middlewares[i](b, b.handler)
+	}
+	return b, nil
+}
+
+// Handle processes one update through the middlewares, then the
+// conversation engine.
+func (b *Bot) Handle(ctx context.Context, u Update) error { return b.handler(ctx, u) }
+
+// Store returns the session store.
+func (b *Bot) Store() SessionStore { return b.cfg.Store }
+
+// Catalog returns the message catalog.
+func (b *Bot) Catalog() *locales.Catalog { return b.cfg.Catalog }
+
+// Engine returns the conversation engine.
+func (b *Bot) Engine() *flows.Engine { return b.cfg.Engine }
+
+// Sender returns the sender every reply goes through.
+func (b *Bot) Sender() Sender { return b.cfg.Sender }
+
+// Logger returns the bot's logger.
+func (b *Bot) Logger() *slog.Logger { return b.cfg.Logger }
+
+// Now returns the current time in Europe/Paris, the time zone of every
+// date the bot computes.
+func (b *Bot) Now() time.Time { return b.cfg.Clock().In(b.paris) }
+
+// Lang returns the language to answer a chat in: its session's, else the
+// closest to the client's setting.
+func (b *Bot) Lang(ctx context.Context, chatID int64, langCode string) (string, error) {
+	s, err := b.cfg.Store.Load(ctx, chatID)
+	if err != nil {
+		return "", fmt.Errorf("load session: %w", err)
+	}
+	if s.Lang != "" {
+		return s.Lang, nil
+	}
+	return b.cfg.Catalog.Match(langCode), nil
+}
+
+// Say renders one message ID with its arguments in lang and sends it.
+func (b *Bot) Say(ctx context.Context, chatID int64, lang, id string, args flows.Args) error {
+	return b.Reply(ctx, chatID, lang, []flows.Reply{{Parts: []flows.Part{{ID: id, Args: args}}}})
+}
+
+// converse is the innermost handler: the conversation engine. At most one
+// Redis read and one conditional write on the common path, then replies.
+func (b *Bot) converse(ctx context.Context, u Update) error {
+	if u.Kind == Callback && u.CallbackID != "" {
+		if err := b.cfg.Sender.Ack(ctx, u.CallbackID); err != nil {
+			b.log.Warn("ack callback", "chat", ChatHash(u.ChatID), "err", err)
+		}
+	}
+	if !u.Private {
+		return b.notPrivate(ctx, u)
+	}
+	in, ok := b.input(u)
+	if !ok {
+		return b.unsupported(ctx, u)
+	}
+	res, err := b.step(ctx, u.ChatID, in)
+	if err != nil {
+		return err
+	}
+	if err := b.Reply(ctx, u.ChatID, res.Session.Lang, res.Replies); err != nil {
+		return err
+	}
+	b.runEffects(ctx, u.ChatID, res)
+	return nil
+}
+
+// step loads, steps and saves, retrying on a concurrent change: the loser
+// of a race recomputes on the fresh state, so no update is lost.
+func (b *Bot) step(ctx context.Context, chatID int64, in flows.Input) (flows.Result, error) {
+	for attempt := 1; ; attempt++ {
+		s, err := b.cfg.Store.Load(ctx, chatID)
+		if err != nil {
+			return flows.Result{}, fmt.Errorf("load session: %w", err)
+		}
+		res := b.cfg.Engine.Step(s, in)
+		if !res.Changed {
+			return res, nil
+		}
+		v, err := b.cfg.Store.Save(ctx, chatID, res.Session)
+		if err == nil {
+			res.Session.Version = v
+			b.log.Debug("step", "chat", ChatHash(chatID), "session", res.Session)
+			return res, nil
+		}
+		if !errors.Is(err, ErrConflict) || attempt == maxAttempts {
+			return flows.Result{}, fmt.Errorf("save session: %w", err)
+		}
+	}
+}
+
+func (b *Bot) runEffects(ctx context.Context, chatID int64, res flows.Result) {
+	for _, e := range res.Effects {
+		fn, ok := b.cfg.Effects[e.Kind]
+		if !ok {
+			continue
+		}
+		if err := fn(ctx, b, chatID, res.Session, e); err != nil {
+			b.log.Error("effect", "kind", e.Kind, "chat", ChatHash(chatID), "err", err)
+		}
+	}
+}
+
+// input turns an update into an engine input; false for what the engine
+// cannot take.
+func (b *Bot) input(u Update) (flows.Input, bool) {
+	in := flows.Input{Lang: b.cfg.Catalog.Match(u.LangCode), Now: b.cfg.Clock().In(b.paris)}
+	switch u.Kind {
+	case Callback:
+		in.Kind, in.Data = flows.Press, u.Data
+	case Message:
+		text := strings.TrimSpace(sanitize(u.Text))
+		if text == "" {
+			return in, false
+		}
+		if name, arg, ok := command(text); ok {
+			in.Kind, in.Data, in.Arg = flows.Command, name, arg
+		} else {
+			in.Kind, in.Data = flows.Text, text
+		}
+	default:
+		return in, false
+	}
+	return in, true
+}
+
+// command splits "/start@anefbot payload" into "start" and "payload".
+func command(text string) (name, arg string, ok bool) {
+	if !strings.HasPrefix(text, "/") {
+		return "", "", false
+	}
+	head, arg, _ := strings.Cut(text[1:], " ")
+	head, _, _ = strings.Cut(head, "@")
+	if head == "" {
+		return "", "", false
+	}
+	return strings.ToLower(head), strings.TrimSpace(arg), true
+}
+
+// sanitize drops control characters (but keeps line breaks) and caps the
+// length, so nothing odd reaches the engine or the store.
+func sanitize(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
+	var sb strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == maxTextRunes {
+			break
+		}
+		if r < 0x20 && r != '\n' || r == 0x7f {
+			continue
+		}
+		sb.WriteRune(r)
+		n++
+	}
+	return sb.String()
+}
+
+// unsupported answers a sticker, photo, voice note… with what the bot can
+// take, in the person's language, and changes nothing.
+func (b *Bot) unsupported(ctx context.Context, u Update) error {
+	lang, err := b.Lang(ctx, u.ChatID, u.LangCode)
+	if err != nil {
+		return err
+	}
+	return b.Say(ctx, u.ChatID, lang, "unsupported_input", nil)
+}
+
+// notPrivate: the bot only works in private chats, where what people say
+// stays between them and the bot. In a group it answers /start only.
+func (b *Bot) notPrivate(ctx context.Context, u Update) error {
+	name, _, ok := command(strings.TrimSpace(u.Text))
+	if u.Kind != Message || !ok || name != "start" {
+		return nil
+	}
+	return b.Say(ctx, u.ChatID, b.cfg.Catalog.Match(u.LangCode), "private_only", nil)
+}
+
+// Reply renders replies in lang and sends them in order.
+func (b *Bot) Reply(ctx context.Context, chatID int64, lang string, replies []flows.Reply) error {
+	for _, r := range replies {
+		out, err := Render(b.cfg.Catalog, lang, chatID, r)
+		if err != nil {
+			return err
+		}
+		if err := b.cfg.Sender.Send(ctx, out); err != nil {
+			return fmt.Errorf("send: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,147 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/flows"
+)
+
+// DefaultTTL is how long an idle session is kept: 90 days.
+const DefaultTTL = 90 * 24 * time.Hour
+
+// Codec turns a session into bytes and back. The default is JSON; an
+// encrypting codec can wrap it.
+type Codec interface {
+	Encode(flows.Session) ([]byte, error)
+	Decode([]byte) (flows.Session, error)
+}
+
+// JSON is the plain codec.
+type JSON struct{}
+
+// Encode implements Codec.
+func (JSON) Encode(s flows.Session) ([]byte, error) {
+	s.Version = 0 // kept in its own field
+	return json.Marshal(s)
+}
+
+// Decode implements Codec.
+func (JSON) Decode(b []byte) (flows.Session, error) {
+	var s flows.Session
+	err := json.Unmarshal(b, &s)
+	return s, err
+}
+
+// Store implements bot.SessionStore. It is safe for concurrent use.
+type Store struct {
+	rdb    redis.UniversalClient
+	prefix string
+	ttl    time.Duration
+	codec  Codec
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithPrefix sets the key prefix (default "anef:"); tests use their own.
+func WithPrefix(p string) Option { return func(s *Store) { s.prefix = p } }
+
+// WithTTL sets how long an idle session lives (default DefaultTTL).
+func WithTTL(d time.Duration) Option { return func(s *Store) { s.ttl = d } }
+
+// WithCodec sets the session codec (default JSON).
+func WithCodec(c Codec) Option { return func(s *Store) { s.codec = c } }
+
+// New returns a Store over rdb.
+func New(rdb redis.UniversalClient, opts ...Option) *Store {
+	s := &Store{rdb: rdb, prefix: "anef:", ttl: DefaultTTL, codec: JSON{}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Key returns the session key of a chat.
+func (s *Store) Key(chatID int64) string {
+	return s.prefix + "{c:" + strconv.FormatInt(chatID, 10) + "}:s"
+}
+
+// Load implements bot.SessionStore: one HMGET.
+func (s *Store) Load(ctx context.Context, chatID int64) (flows.Session, error) {
+	vals, err := s.rdb.HMGet(ctx, s.Key(chatID), "v", "d").Result()
+	if err != nil {
+		return flows.Session{}, err
+	}
+	vs, _ := vals[0].(string)
+	ds, _ := vals[1].(string)
+	if vs == "" || ds == "" {
+		return flows.Session{}, nil
+	}
+	v, err := strconv.ParseInt(vs, 10, 64)
+	if err != nil {
+		return flows.Session{}, fmt.Errorf("session version %q: %w", vs, err)
+	}
+	sess, err := s.codec.Decode([]byte(ds))
+	if err != nil {
+		// A session that cannot be read is replaced by a fresh one rather
+		// than leaving the person stuck; the version is kept so the next
+		// save still goes through the compare-and-swap.
+		return flows.Session{Version: v}, nil
+	}
+	sess.Version = v
+	return sess, nil
+}
+
+// saveScript writes the session only if its version is unchanged.
+// KEYS[1] session key; ARGV[1] expected version, ARGV[2] data, ARGV[3] TTL
+// in milliseconds. Returns the new version, or -1 on conflict.
+var saveScript = redis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], 'v')
+if not cur then cur = '0' end
+if cur ~= ARGV[1] then return -1 end
+local nv = tonumber(cur) + 1
+redis.call('HSET', KEYS[1], 'v', nv, 'd', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return nv
+`)
+
+// Save implements bot.SessionStore: one EVALSHA.
+func (s *Store) Save(ctx context.Context, chatID int64, sess flows.Session) (int64, error) {
+	data, err := s.codec.Encode(sess)
+	if err != nil {
+		return 0, fmt.Errorf("encode session: %w", err)
+	}
+	args := []any{strconv.FormatInt(sess.Version, 10), data, s.ttl.Milliseconds()}
+	v, err := saveScript.Run(ctx, s.rdb, []string{s.Key(chatID)}, args...).Int64()
+	if err != nil {
+		return 0, err
+	}
+	if v < 0 {
+		return 0, bot.ErrConflict
+	}
+	return v, nil
+}
+
+// Delete erases a chat's session.
+func (s *Store) Delete(ctx context.Context, chatID int64) error {
+	return s.rdb.Del(ctx, s.Key(chatID)).Err()
+}
+
+// ErrUnavailable wraps a Redis that does not answer a ping.
+var ErrUnavailable = errors.New("redis unavailable")
+
+// Ping checks that Redis answers.
+func Ping(ctx context.Context, rdb redis.UniversalClient) error {
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+// Package terminal runs the conversation in a terminal: the bot's messages
+// are printed, buttons appear as numbered choices, and the person types a
+// number, free text or a /command. It is the same bot as on Telegram, for
+// trying it without a token and for previewing texts.
+package terminal
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/anefbot/anefbot/bot"
+)
+
+// ChatID is the chat the terminal plays.
+const ChatID = 1
+
+// Terminal is a bot.Sender that prints, and a reader of typed lines.
+type Terminal struct {
+	in   io.Reader
+	out  io.Writer
+	lang string
+
+	mu      sync.Mutex
+	buttons []bot.Button // of the latest message that had any
+}
+
+// New returns a terminal reading from in and writing to out; lang is the
+// language code the person "has" (as Telegram's language_code).
+func New(in io.Reader, out io.Writer, lang string) *Terminal {
+	return &Terminal{in: in, out: out, lang: lang}
+}
+
+// Send implements bot.Sender.
+func (t *Terminal) Send(_ context.Context, m bot.Out) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var b strings.Builder
+	b.WriteString("\n")
+	b.WriteString(m.Text)
+	b.WriteString("\n")
+	if len(m.Buttons) > 0 {
+		t.buttons = t.buttons[:0]
+		for _, row := range m.Buttons {
+			for _, btn := range row {
+				t.buttons = append(t.buttons, btn)
+				fmt.Fprintf(&b, "  [%d] %s\n", len(t.buttons), btn.Text)
+			}
+		}
+	}
+	_, err := io.WriteString(t.out, b.String())
+	return err
+}
+
+// Ack implements bot.Sender; a terminal has no spinner.
+func (t *Terminal) Ack(context.Context, string) error { return nil }
+
+// Run reads lines until EOF or ctx ends, handing each to handle as an
+// update, in order. It starts the conversation with /start.
+func (t *Terminal) Run(ctx context.Context, handle func(context.Context, bot.Update) error) error {
+	if err := handle(ctx, t.update("/start")); err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(t.in)
+	sc.Buffer(make([]byte, 64*1024), 64*1024)
+	for {
+		fmt.Fprint(t.out, "> ")
+		if !sc.Scan() {
+			fmt.Fprintln(t.out)
+			return sc.Err()
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		if err := handle(ctx, t.update(line)); err != nil {
+			return err
+		}
+	}
+}
+
+// update turns a typed line into an update: a number picks a button of
+// the latest message; anything else is a message.
+func (t *Terminal) update(line string) bot.Update {
+	u := bot.Update{ChatID: ChatID, UserID: ChatID, Private: true, LangCode: t.lang, Kind: bot.Message, Text: line}
+	if n, err := strconv.Atoi(line); err == nil {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if n >= 1 && n <= len(t.buttons) {
+			u.Kind, u.Text, u.Data = bot.Callback, "", t.buttons[n-1].Data
+		}
+	}
+	return u
+}

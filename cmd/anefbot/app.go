@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/redisstore"
+	"github.com/anefbot/anefbot/bot/telegram"
+	"github.com/anefbot/anefbot/bot/terminal"
+	"github.com/anefbot/anefbot/flows"
+	"github.com/anefbot/anefbot/locales"
+)
+
+// Main is the program: configuration in, a running bot out. Tests drive
+// the same Main as the binary.
+type Main struct {
+	Getenv func(string) string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Clock is the bot's clock; tests set a fixed one.
+	Clock func() time.Time
+
+	rdb  redis.UniversalClient
+	mini *miniredis.Miniredis
+}
+
+// NewMain returns a Main on the process's environment and standard files.
+func NewMain() *Main {
+	return &Main{Getenv: Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Clock: time.Now}
+}
+
+// Run runs the subcommand named by args[0] (none: the bot) until ctx ends.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	cmd := ""
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	switch cmd {
+	case "":
+		return m.runBot(ctx)
+	case "flows":
+		return m.printFlows()
+	case "help", "-h", "--help":
+		return m.usage()
+	default:
+		m.usage()
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+func (m *Main) usage() error {
+	fmt.Fprintln(m.Stderr, `usage: anefbot [command]
+  (none)  run the bot: on Telegram when TELEGRAM_BOT_TOKEN is set, else in this terminal
+  flows   print the diagnosis graph as a Mermaid state diagram
+Settings are environment variables; see README.md.`)
+	return nil
+}
+
+func (m *Main) printFlows() error {
+	g, err := flows.Diagnosis()
+	if err != nil {
+		return err
+	}
+	out, err := g.Mermaid()
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(m.Stdout, out)
+	return err
+}
+
+func (m *Main) runBot(ctx context.Context) error {
+	cfg, err := LoadConfig(m.Getenv)
+	if err != nil {
+		return err
+	}
+	w := &wiring{ctx: ctx, cfg: cfg, terminal: cfg.Token == ""}
+	w.log = m.logger(cfg, w.terminal)
+	if err := m.openRedis(ctx, cfg); err != nil {
+		return err
+	}
+	w.rdb = m.rdb
+	if w.catalog, err = locales.New(); err != nil {
+		return err
+	}
+	graph, err := flows.Diagnosis()
+	if err != nil {
+		return err
+	}
+	for _, l := range locales.Languages {
+		w.engine.Languages = append(w.engine.Languages, flows.Language{Code: l.Code, Name: l.Name})
+	}
+	w.engine.RetentionDays = int(cfg.SessionTTL.Hours() / 24)
+	w.bot = bot.Config{
+		Store:   redisstore.New(m.rdb, redisstore.WithTTL(cfg.SessionTTL)),
+		Catalog: w.catalog,
+		Clock:   m.Clock,
+		Logger:  w.log,
+	}
+	defer func() {
+		for i := len(w.closers) - 1; i >= 0; i-- {
+			if err := w.closers[i](); err != nil {
+				w.log.Error("close", "err", err)
+			}
+		}
+	}()
+	for _, f := range sortedFeatures() {
+		if err := f.setup(w); err != nil {
+			return fmt.Errorf("%s: %w", f.name, err)
+		}
+	}
+	w.bot.Engine = flows.NewEngine(graph, w.engine)
+	if w.terminal {
+		return m.runTerminal(ctx, w)
+	}
+	if cfg.Mode == "webhook" {
+		return errors.New("MODE=webhook is not available yet in this version: use MODE=polling")
+	}
+	return m.runTelegram(ctx, w)
+}
+
+// newBot builds the bot on a transport's sender and starts the features'
+// background runners; stop ends them and waits.
+func (m *Main) newBot(ctx context.Context, w *wiring, sender bot.Sender) (b *bot.Bot, stop func(), err error) {
+	for _, wrap := range w.wrapSender {
+		sender = wrap(sender)
+	}
+	bc := w.bot
+	bc.Sender = sender
+	if b, err = bot.New(bc); err != nil {
+		return nil, nil, err
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for _, run := range w.runners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(rctx, b); err != nil && rctx.Err() == nil {
+				w.log.Error("background runner stopped", "err", err)
+			}
+		}()
+	}
+	return b, func() { cancel(); wg.Wait() }, nil
+}
+
+func (m *Main) runTerminal(ctx context.Context, w *wiring) error {
+	term := terminal.New(m.Stdin, m.Stdout, w.cfg.Lang)
+	b, stop, err := m.newBot(ctx, w, term)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	return term.Run(ctx, b.Handle)
+}
+
+func (m *Main) runTelegram(ctx context.Context, w *wiring) error {
+	client, err := telegram.Dial(string(w.cfg.Token), w.cfg.APIEndpoint)
+	if err != nil {
+		return fmt.Errorf("connect to the Bot API: %w", err)
+	}
+	b, stop, err := m.newBot(ctx, w, client)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	w.log.Info("started", "bot", client.Username(), "mode", w.cfg.Mode, "workers", w.cfg.Workers)
+	pool := bot.NewPool(ctx, w.cfg.Workers, 64, b.Handle, w.log)
+	err = client.Poll(ctx, 30, pool.Submit, w.log)
+	pool.Close() // finish what was received before stopping
+	w.log.Info("stopped")
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// openRedis connects to REDIS_URL, or starts the embedded store and says
+// so in one line.
+func (m *Main) openRedis(ctx context.Context, cfg Config) error {
+	if cfg.RedisURL == "" {
+		mini, err := miniredis.Run()
+		if err != nil {
+			return fmt.Errorf("start embedded store: %w", err)
+		}
+		m.mini = mini
+		m.rdb = redis.NewClient(&redis.Options{Addr: mini.Addr()})
+		fmt.Fprintln(m.Stderr, "anefbot: conversations are kept in an embedded in-memory store (miniredis) and lost on exit; set REDIS_URL=redis://localhost:6379/0 to use a real Redis.")
+		return nil
+	}
+	opts, err := redis.ParseURL(string(cfg.RedisURL))
+	if err != nil {
+		return errors.New("REDIS_URL: not a valid redis:// or rediss:// URL")
+	}
+	m.rdb = redis.NewUniversalClient(&redis.UniversalOptions{
+		Addrs:     []string{opts.Addr},
+		DB:        opts.DB,
+		Username:  opts.Username,
+		Password:  opts.Password,
+		TLSConfig: opts.TLSConfig,
+	})
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return redisstore.Ping(pctx, m.rdb)
+}
+
+func (m *Main) logger(cfg Config, terminalMode bool) *slog.Logger {
+	level := slog.LevelInfo
+	if terminalMode {
+		level = slog.LevelWarn
+	}
+	if cfg.LogLevel != "" {
+		_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "text" || (cfg.LogFormat == "" && terminalMode) {
+		return slog.New(slog.NewTextHandler(m.Stderr, opts))
+	}
+	return slog.New(slog.NewJSONHandler(m.Stderr, opts))
+}
+
+// Close releases Redis and the embedded store.
+func (m *Main) Close() error {
+	var err error
+	if m.rdb != nil {
+		err = m.rdb.Close()
+	}
+	if m.mini != nil {
+		m.mini.Close()
+	}
+	return err
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sort"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/flows"
+	"github.com/anefbot/anefbot/locales"
+)
+
+// wiring is what features plug into while the bot is assembled. Each
+// feature registers itself from a file of its own (wire_<feature>.go), so
+// adding one does not touch the others.
+type wiring struct {
+	ctx     context.Context
+	cfg     Config
+	log     *slog.Logger
+	rdb     redis.UniversalClient
+	catalog *locales.Catalog
+	// terminal is true when the bot runs in the terminal (no token).
+	terminal bool
+	// engine collects the features' plan offers and help lines.
+	engine flows.Options
+	// bot collects middlewares and effect handlers.
+	bot bot.Config
+	// wrapSender wraps the transport's sender (the outbox), in order.
+	wrapSender []func(bot.Sender) bot.Sender
+	// runners run in the background while the bot runs (schedulers);
+	// they return when ctx ends.
+	runners []func(ctx context.Context, b *bot.Bot) error
+	// closers run once the bot has stopped, last registered first.
+	closers []func() error
+}
+
+// feature is one optional part of the bot.
+type feature struct {
+	name  string
+	order int // lower sets up first; its middleware runs outermost
+	setup func(w *wiring) error
+}
+
+var features []feature
+
+// register adds a feature; called from init functions.
+func register(f feature) { features = append(features, f) }
+
+func sortedFeatures() []feature {
+	out := append([]feature(nil), features...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].order < out[j].order })
+	return out
+}
+
+// effect registers an effect handler.
+func (w *wiring) effect(kind string, fn bot.EffectFunc) {
+	if w.bot.Effects == nil {
+		w.bot.Effects = map[string]bot.EffectFunc{}
+	}
+	w.bot.Effects[kind] = fn
+}

@@ -1,0 +1,431 @@
+package flows
+
+import (
+	"strings"
+	"time"
+)
+
+// Language is one language the bot speaks, named in its own script.
+type Language struct {
+	Code string // BCP 47, as the locale files are named
+	Name string // endonym: "Français", "العربية"
+}
+
+// Offer is a button shown under an action plan that hands the person to
+// a feature outside the diagnosis (reminders, a letter, a volunteer).
+// Pressing it yields the Effect "offer:<ID>" with the plan's step ID under
+// Data["plan"]; the feature that registered the effect takes it from there.
+type Offer struct {
+	ID    string // short, stable: carried in button data
+	Label string // message ID of the button
+	// Show says whether to offer it under a plan; nil means always.
+	Show func(plan string, f Facts) bool
+}
+
+// Options configure an Engine.
+type Options struct {
+	// Languages the bot speaks; the first is the fallback for a person
+	// whose language is unknown.
+	Languages []Language
+	// RetentionDays is how long an idle session is kept, told at /start.
+	RetentionDays int
+	// Offers are shown under every plan where Show allows, in order.
+	Offers []Offer
+	// Help lists message IDs appended to /help, one per feature that adds
+	// commands.
+	Help []string
+}
+
+// Engine runs the conversation. It is safe for concurrent use: it holds
+// only the compiled graph and configuration.
+type Engine struct {
+	graph    *Graph
+	opts     Options
+	fallback string
+}
+
+// NewEngine returns an engine over graph.
+func NewEngine(graph *Graph, opts Options) *Engine {
+	return &Engine{graph: graph, opts: opts, fallback: opts.Languages[0].Code}
+}
+
+// Graph returns the engine's flow graph.
+func (e *Engine) Graph() *Graph { return e.graph }
+
+// Result is what one Step produces.
+type Result struct {
+	Session Session
+	Replies []Reply
+	Effects []Effect
+	// Changed reports whether Session differs from the input session, so
+	// the shell saves only when there is something to save.
+	Changed bool
+}
+
+// Step applies one input to a session and returns the new session, the
+// replies to show and the effects to run. It does no I/O and never changes
+// s in place. Bad input leaves the session as it was and explains what the
+// current step can take.
+func (e *Engine) Step(s Session, in Input) Result {
+	t := turn{e: e, s: s.clone(), in: in}
+	t.run()
+	if !t.changed {
+		return Result{Session: s, Replies: t.replies, Effects: t.effects}
+	}
+	t.s.Updated = in.Now.Unix()
+	return Result{Session: t.s, Replies: t.replies, Effects: t.effects, Changed: true}
+}
+
+// turn is the work of one Step call.
+type turn struct {
+	e       *Engine
+	s       Session
+	in      Input
+	replies []Reply
+	effects []Effect
+	changed bool
+}
+
+func (t *turn) run() {
+	if t.s.IsNew() {
+		t.s.Lang = t.e.language(t.in.Lang)
+		t.s.Flow = t.e.graph.Version
+		t.s.State = t.e.graph.Start
+		t.changed = true
+		if !(t.in.Kind == Command && t.in.Data == "start") {
+			t.greet()
+			return
+		}
+	} else if t.upgrade() {
+		return
+	}
+	switch t.in.Kind {
+	case Command:
+		t.command()
+	case Press:
+		t.press()
+	default:
+		t.text()
+	}
+}
+
+// upgrade moves a session made with an older flow, or standing on a step
+// that no longer exists, onto the current graph: through a declared
+// migration when there is one (answers kept), or by starting again
+// politely. It reports whether the input has been dealt with.
+func (t *turn) upgrade() bool {
+	g := t.e.graph
+	if t.s.Flow == g.Version && g.Step(t.s.State) != nil {
+		return false
+	}
+	t.changed = true
+	t.s.Flow = g.Version
+	t.s.Pending = ""
+	t.s.Seq++ // buttons of the old flow are stale from now on
+	if to, ok := g.migrate[t.s.State]; ok {
+		t.s.State = to
+		t.s.History = nil
+		return false
+	}
+	t.reset()
+	t.add(say("flow_changed", nil))
+	if t.in.Kind == Command && (t.in.Data == "start" || t.in.Data == "restart") {
+		return false
+	}
+	t.show()
+	return true
+}
+
+func (t *turn) language(code string) string { return t.e.language(code) }
+
+func (e *Engine) language(code string) string {
+	for _, l := range e.opts.Languages {
+		if l.Code == code {
+			return code
+		}
+	}
+	return e.fallback
+}
+
+func (t *turn) add(r Reply) { t.replies = append(t.replies, r) }
+
+func (t *turn) effect(kind string, data map[string]string) {
+	t.effects = append(t.effects, Effect{Kind: kind, Data: data})
+}
+
+// reset puts the person back at the start, keeping only their language.
+func (t *turn) reset() {
+	t.s.State = t.e.graph.Start
+	t.s.History = nil
+	t.s.Answers = nil
+	t.s.Pending = ""
+	t.s.Seq++
+	t.changed = true
+}
+
+func (t *turn) greet() {
+	t.add(say("start_greeting", Args{"Language": t.e.name(t.s.Lang)}))
+	t.add(say("privacy_short", Args{"Days": t.e.opts.RetentionDays}))
+	t.show()
+}
+
+func (e *Engine) name(code string) string {
+	for _, l := range e.opts.Languages {
+		if l.Code == code {
+			return l.Name
+		}
+	}
+	return code
+}
+
+func (t *turn) command() {
+	switch t.in.Data {
+	case "start":
+		if t.s.State != t.e.graph.Start || len(t.s.Answers) > 0 {
+			t.reset()
+		}
+		t.greet()
+	case "restart":
+		t.reset()
+		t.add(say("restarted", nil))
+		t.show()
+	case "back":
+		t.back()
+	case "language":
+		t.languageMenu()
+	case "help":
+		r := say("help", nil)
+		for _, id := range t.e.opts.Help {
+			r.Parts = append(r.Parts, part(id, nil))
+		}
+		t.add(r)
+		t.show()
+	default:
+		t.add(say("unknown_command", Args{"Command": "/" + t.in.Data}))
+		t.show()
+	}
+}
+
+func (t *turn) back() {
+	n := len(t.s.History)
+	if n == 0 {
+		t.add(say("back_at_start", nil))
+		t.show()
+		return
+	}
+	t.s.State = t.s.History[n-1]
+	t.s.History = t.s.History[:n-1]
+	t.s.Pending = ""
+	t.s.Seq++
+	t.changed = true
+	t.show()
+}
+
+func (t *turn) languageMenu() {
+	r := Reply{Parts: []Part{part("language_choose", nil)}}
+	for _, l := range t.e.opts.Languages {
+		r.Choices = append(r.Choices, Choice{Data: pressData(t.s.Seq, optLang+"="+l.Code), Text: l.Name})
+	}
+	t.add(r)
+}
+
+func (t *turn) press() {
+	seq, opt, ok := parsePress(t.in.Data)
+	if !ok || seq != t.s.Seq {
+		t.add(say("stale_button", nil))
+		t.show()
+		return
+	}
+	switch {
+	case opt == optLang:
+		t.languageMenu()
+	case strings.HasPrefix(opt, optLang+"="):
+		t.setLanguage(strings.TrimPrefix(opt, optLang+"="))
+	case opt == optBack:
+		t.back()
+	case opt == optRestart:
+		t.reset()
+		t.show()
+	case opt == optYes || opt == optNo:
+		t.confirmDate(opt == optYes)
+	case strings.HasPrefix(opt, optOffer+"="):
+		t.offer(strings.TrimPrefix(opt, optOffer+"="))
+	default:
+		t.choose(opt)
+	}
+}
+
+func (t *turn) setLanguage(code string) {
+	if t.language(code) != code {
+		t.add(say("stale_button", nil))
+		t.show()
+		return
+	}
+	t.s.Lang = code
+	t.s.Seq++
+	t.changed = true
+	t.add(say("language_set", Args{"Language": t.e.name(code)}))
+	t.show()
+}
+
+func (t *turn) current() *Step { return t.e.graph.Step(t.s.State) }
+
+func (t *turn) choose(id string) {
+	st := t.current()
+	var opt *Option
+	for i := range st.Options {
+		if st.Options[i].ID == id {
+			opt = &st.Options[i]
+		}
+	}
+	if opt == nil || st.Kind != Ask {
+		t.add(say("stale_button", nil))
+		t.show()
+		return
+	}
+	value := opt.Value
+	if value == "" {
+		value = opt.ID
+	}
+	if opt.Next != "" {
+		t.s.setAnswer(st.Save, value)
+		t.advance(opt.ID)
+		return
+	}
+	t.s.setAnswer(st.Save, value)
+	t.advance(routeEvent(st.Route(t.facts())))
+}
+
+func (t *turn) facts() Facts {
+	return Facts{Answers: t.s.Answers, Today: today(t.in.Now)}
+}
+
+// advance fires event from the current step through the fsm and shows the
+// step it lands on.
+func (t *turn) advance(event string) {
+	dst, err := t.e.graph.fire(t.s.State, event)
+	if err != nil {
+		// A Route returned an undeclared target: a bug in the graph, which
+		// the graph tests catch. The person is not left stuck.
+		t.add(say("stale_button", nil))
+		t.show()
+		return
+	}
+	t.s.History = append(t.s.History, t.s.State)
+	t.s.State = dst
+	t.s.Pending = ""
+	t.s.Seq++
+	t.changed = true
+	t.show()
+}
+
+func (t *turn) text() {
+	st := t.current()
+	if st.Kind != AskDate {
+		t.add(say("use_buttons", nil))
+		t.show()
+		return
+	}
+	d, err := ParseDate(t.in.Data, t.in.Now)
+	if err != nil {
+		t.add(say("date_invalid", Args{"Example": exampleDate(t.in.Now)}))
+		return
+	}
+	if msg := checkDate(st, d, t.facts()); msg != "" {
+		t.add(say(msg, Args{"Date": d}))
+		return
+	}
+	t.s.Pending = d.Format(isoDate)
+	t.changed = true
+	t.add(Reply{
+		Parts: []Part{part("date_confirm", Args{"Date": d})},
+		Choices: []Choice{
+			{Data: pressData(t.s.Seq, optYes), Label: "date_yes"},
+			{Data: pressData(t.s.Seq, optNo), Label: "date_no"},
+		},
+	})
+}
+
+func checkDate(st *Step, d time.Time, f Facts) string {
+	if msg := plausibleDate(d, f.Today); msg != "" {
+		return msg
+	}
+	if st.Check != nil {
+		return st.Check(d, f)
+	}
+	return ""
+}
+
+func (t *turn) confirmDate(yes bool) {
+	st := t.current()
+	if st.Kind != AskDate || t.s.Pending == "" {
+		t.add(say("stale_button", nil))
+		t.show()
+		return
+	}
+	if !yes {
+		t.s.Pending = ""
+		t.changed = true
+		t.show()
+		return
+	}
+	t.s.setAnswer(st.Save, t.s.Pending)
+	if st.Next != "" {
+		t.advance("date")
+		return
+	}
+	t.advance(routeEvent(st.Route(t.facts())))
+}
+
+// show renders the current step: its question and buttons, or its plan.
+func (t *turn) show() {
+	st := t.current()
+	switch st.Kind {
+	case Plan:
+		f := t.facts()
+		r := Reply{Parts: st.Build(f)}
+		for _, o := range t.e.opts.Offers {
+			if o.Show == nil || o.Show(st.ID, f) {
+				r.Choices = append(r.Choices, Choice{Data: pressData(t.s.Seq, optOffer+"="+o.ID), Label: o.Label})
+			}
+		}
+		r.Choices = append(r.Choices, Choice{Data: pressData(t.s.Seq, optRestart), Label: "btn_restart"})
+		t.add(r)
+		t.effect("plan", map[string]string{"plan": st.ID})
+	case AskDate:
+		r := say(st.Prompt, Args{"Example": exampleDate(t.in.Now)})
+		t.navigation(&r)
+		t.add(r)
+	default:
+		r := say(st.Prompt, nil)
+		for _, o := range st.Options {
+			r.Choices = append(r.Choices, Choice{Data: pressData(t.s.Seq, o.ID), Label: o.Label})
+		}
+		t.navigation(&r)
+		t.add(r)
+	}
+}
+
+// navigation adds the buttons every question carries: Back after the first
+// question, and a way to change language on the first one.
+func (t *turn) navigation(r *Reply) {
+	if len(t.s.History) > 0 {
+		r.Choices = append(r.Choices, Choice{Data: pressData(t.s.Seq, optBack), Label: "btn_back"})
+		return
+	}
+	r.Choices = append(r.Choices, Choice{Data: pressData(t.s.Seq, optLang), Label: "btn_language"})
+}
+
+// offer hands the person to a feature from under a plan. The button is
+// valid only on the plan it was shown under.
+func (t *turn) offer(id string) {
+	st := t.current()
+	for _, o := range t.e.opts.Offers {
+		if o.ID == id && st.Kind == Plan && (o.Show == nil || o.Show(st.ID, t.facts())) {
+			t.effect("offer:"+id, map[string]string{"plan": st.ID})
+			return
+		}
+	}
+	t.add(say("stale_button", nil))
+	t.show()
+}

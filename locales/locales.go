@@ -1,0 +1,196 @@
+// Package locales holds anefbot's message files (go-i18n TOML, one file per
+// feature and language, named <feature>.<lang>.toml), embeds them, matches a
+// Telegram language_code to a supported language and renders a message ID
+// with its arguments in a language.
+//
+// French is the reference text; every other language must have every
+// message French has (see locales_test.go).
+package locales
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed *.toml
+var files embed.FS
+
+// Reference is the language every other is checked against.
+const Reference = "fr"
+
+// Language is one supported language.
+type Language struct {
+	Code string // BCP 47 code, as in the file names
+	Name string // its own name, in its own script
+	RTL  bool   // written right to left
+}
+
+// Languages are the languages anefbot speaks, the reference first (it is
+// also the fallback for an unknown language_code).
+var Languages = []Language{
+	{Code: "fr", Name: "Français"},
+	{Code: "en", Name: "English"},
+}
+
+// ErrNoMessage is returned by Text for an ID no file defines.
+var ErrNoMessage = errors.New("no such message")
+
+// Catalog renders messages. It is safe for concurrent use.
+type Catalog struct {
+	bundle     *i18n.Bundle
+	localizers map[string]*i18n.Localizer
+	rtl        map[string]bool
+	matcher    language.Matcher
+	tags       []language.Tag
+	ids        map[string]map[string]bool // lang -> message IDs
+}
+
+// New loads the embedded message files.
+func New() (*Catalog, error) {
+	return Load(files)
+}
+
+// Load reads every *.toml file at the root of fsys.
+func Load(fsys fs.FS) (*Catalog, error) {
+	c := &Catalog{
+		bundle:     i18n.NewBundle(language.French),
+		localizers: map[string]*i18n.Localizer{},
+		rtl:        map[string]bool{},
+		ids:        map[string]map[string]bool{},
+	}
+	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	names, err := fs.Glob(fsys, "*.toml")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		mf, err := c.bundle.ParseMessageFileBytes(data, name)
+		if err != nil {
+			return nil, fmt.Errorf("locale %s: %w", name, err)
+		}
+		lang := mf.Tag.String()
+		if c.ids[lang] == nil {
+			c.ids[lang] = map[string]bool{}
+		}
+		for _, m := range mf.Messages {
+			if c.ids[lang][m.ID] {
+				return nil, fmt.Errorf("locale %s: message %q defined twice", name, m.ID)
+			}
+			c.ids[lang][m.ID] = true
+		}
+	}
+	for _, l := range Languages {
+		tag := language.MustParse(l.Code)
+		c.tags = append(c.tags, tag)
+		c.localizers[l.Code] = i18n.NewLocalizer(c.bundle, l.Code)
+		c.rtl[l.Code] = l.RTL
+	}
+	c.matcher = language.NewMatcher(c.tags)
+	return c, nil
+}
+
+// Match returns the supported language closest to a client's language code
+// ("pt-br", "fa-AF", "zh-hans"), or the reference when nothing is close.
+func (c *Catalog) Match(code string) string {
+	if code == "" {
+		return Reference
+	}
+	tag, err := language.Parse(code)
+	if err != nil {
+		return Reference
+	}
+	_, i, conf := c.matcher.Match(tag)
+	if conf == language.No {
+		return Reference
+	}
+	return Languages[i].Code
+}
+
+// IDs returns the message IDs defined for a language, sorted.
+func (c *Catalog) IDs(lang string) []string {
+	out := make([]string, 0, len(c.ids[lang]))
+	for id := range c.ids[lang] {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Has reports whether lang defines id itself (not through the fallback).
+func (c *Catalog) Has(lang, id string) bool { return c.ids[lang][id] }
+
+// RTL reports whether a language is written right to left.
+func (c *Catalog) RTL(lang string) bool { return c.rtl[lang] }
+
+// Text renders message id in lang with args. Dates (time.Time) are written
+// dd/mm/yyyy, as on French documents; in a right-to-left language every
+// argument is wrapped in Unicode directional isolates so that French terms,
+// dates, numbers and links keep their order. "Count" selects the plural
+// form. A message missing in lang falls back to the reference text.
+func (c *Catalog) Text(lang, id string, args map[string]any) (string, error) {
+	loc, ok := c.localizers[lang]
+	if !ok {
+		loc = c.localizers[Reference]
+	}
+	cfg := &i18n.LocalizeConfig{MessageID: id}
+	if len(args) > 0 {
+		data := make(map[string]any, len(args))
+		for k, v := range args {
+			data[k] = c.format(lang, v)
+		}
+		cfg.TemplateData = data
+		if n, ok := args["Count"]; ok {
+			cfg.PluralCount = n
+		}
+	}
+	s, err := loc.Localize(cfg)
+	if err != nil {
+		var missing *i18n.MessageNotFoundErr
+		if errors.As(err, &missing) && s != "" {
+			return s, nil // rendered in the fallback language
+		}
+		return "", fmt.Errorf("%w: %s/%s: %v", ErrNoMessage, lang, id, err)
+	}
+	return s, nil
+}
+
+// Directional isolates (Unicode TR9): FSI ... PDI.
+const (
+	fsi = "\u2068"
+	pdi = "\u2069"
+)
+
+func (c *Catalog) format(lang string, v any) any {
+	var s string
+	switch x := v.(type) {
+	case time.Time:
+		s = FormatDate(x)
+	case string:
+		s = x
+	default:
+		if !c.rtl[lang] {
+			return v
+		}
+		s = fmt.Sprint(v)
+	}
+	if c.rtl[lang] && s != "" && !strings.HasPrefix(s, fsi) {
+		return fsi + s + pdi
+	}
+	return s
+}
+
+// FormatDate writes a date as on French documents: dd/mm/yyyy.
+func FormatDate(t time.Time) string { return t.Format("02/01/2006") }
