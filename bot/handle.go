@@ -27,8 +27,8 @@ type Config struct {
 	Store   SessionStore
 	Catalog *locales.Catalog
 	Sender  Sender
-	Clock   Clock          // defaults to time.Now
-	Logger  *slog.Logger   // defaults to slog.Default()
+	Clock   Clock        // defaults to time.Now
+	Logger  *slog.Logger // defaults to slog.Default()
 	// Effects maps an effect kind to its handler; kinds without one are
 	// ignored.
 	Effects map[string]EffectFunc
