@@ -109,12 +109,17 @@ func planT3(f Facts) []Part {
 		level = Soon
 	}
 	parts := []Part{urgencyPart(level), part("t3_plan_title", nil)}
-	if filed.After(close) {
+	window := Args{"Open": open, "Close": close, "Filed": filed}
+	switch {
+	case filed.After(close):
 		// §3.2: the API obligation covers only requests filed within the
 		// R431-5 window; §9.2: the €180 fee applies from day 60.
-		parts = append(parts, part("t3_filed_late", Args{"Open": open, "Close": close, "Filed": filed}))
-	} else {
-		parts = append(parts, part("t3_filed_on_time", Args{"Open": open, "Close": close, "Filed": filed}))
+		parts = append(parts, part("t3_filed_late", window))
+	case filed.Before(open):
+		// anef.md says nothing of an early filing: no claim, a check.
+		parts = append(parts, part("t3_filed_early", window))
+	default:
+		parts = append(parts, part("t3_filed_on_time", window))
 	}
 	parts = append(parts, part("t3_explain", Args{"Link": LinkAttestations}))
 	if f.Answers[KeyDocs] != "no" {

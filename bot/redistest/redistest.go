@@ -19,6 +19,7 @@ import (
 // Backend is one Redis a test runs against.
 type Backend struct {
 	Name   string
+	URL    string // redis:// URL of the server, for programs under test
 	Client redis.UniversalClient
 	// Prefix is a key prefix unique to this test, so tests sharing a real
 	// server never see each other's keys.
@@ -37,7 +38,7 @@ func Mini(t testing.TB) Backend {
 	m := miniredis.RunT(t)
 	c := redis.NewClient(&redis.Options{Addr: m.Addr()})
 	t.Cleanup(func() { c.Close() })
-	return Backend{Name: "miniredis", Client: c, Prefix: Prefix(), Mini: m}
+	return Backend{Name: "miniredis", URL: "redis://" + m.Addr() + "/0", Client: c, Prefix: Prefix(), Mini: m}
 }
 
 // Real connects to REDIS_URL. It skips when REDIS_URL is unset, unless
@@ -67,7 +68,7 @@ func Real(t testing.TB) (Backend, bool) {
 		return Backend{}, false
 	}
 	t.Cleanup(func() { c.Close() })
-	return Backend{Name: "redis", Client: c, Prefix: Prefix()}, true
+	return Backend{Name: "redis", URL: url, Client: c, Prefix: Prefix()}, true
 }
 
 // Each runs fn against miniredis and, when available, the real Redis.

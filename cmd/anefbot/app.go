@@ -103,7 +103,7 @@ func (m *Main) runBot(ctx context.Context) error {
 	}
 	w.engine.RetentionDays = int(cfg.SessionTTL.Hours() / 24)
 	w.bot = bot.Config{
-		Store:   redisstore.New(m.rdb, redisstore.WithTTL(cfg.SessionTTL)),
+		Store:   redisstore.New(m.rdb, redisstore.WithTTL(cfg.SessionTTL), redisstore.WithPrefix(cfg.RedisPrefix)),
 		Catalog: w.catalog,
 		Clock:   m.Clock,
 		Logger:  w.log,

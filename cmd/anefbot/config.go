@@ -14,6 +14,7 @@ type Config struct {
 	Token       Secret        // TELEGRAM_BOT_TOKEN; empty: terminal mode
 	APIEndpoint string        // TELEGRAM_API_ENDPOINT
 	RedisURL    Secret        // REDIS_URL; empty: embedded store
+	RedisPrefix string        // REDIS_PREFIX
 	AdminIDs    []int64       // ADMIN_IDS
 	Mode        string        // MODE: polling or webhook
 	ListenAddr  string        // LISTEN_ADDR
@@ -49,6 +50,7 @@ var settings = []setting{
 	{"TELEGRAM_BOT_TOKEN", "", "Bot token from @BotFather. Unset: the bot runs in the terminal."},
 	{"TELEGRAM_API_ENDPOINT", "https://api.telegram.org/bot%s/%s", "Bot API endpoint in go-telegram-bot-api's format, e.g. http://127.0.0.1:8081/bot%s/%s for a self-hosted Bot API server or an emulator."},
 	{"REDIS_URL", "", "redis:// or rediss:// URL with optional user, password and database number. Unset: an embedded in-memory store (miniredis), lost on exit."},
+	{"REDIS_PREFIX", "anef:", "Prefix of every Redis key, to share one Redis between several bots or tests."},
 	{"ADMIN_IDS", "", "Comma-separated Telegram user IDs of the administrators."},
 	{"MODE", "polling", "polling (long polling, one replica) or webhook."},
 	{"LISTEN_ADDR", ":8080", "Address the webhook server listens on (MODE=webhook)."},
@@ -67,6 +69,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Token:       Secret(getenv("TELEGRAM_BOT_TOKEN")),
 		APIEndpoint: getenv("TELEGRAM_API_ENDPOINT"),
 		RedisURL:    Secret(getenv("REDIS_URL")),
+		RedisPrefix: or(getenv("REDIS_PREFIX"), "anef:"),
 		Mode:        or(getenv("MODE"), "polling"),
 		ListenAddr:  or(getenv("LISTEN_ADDR"), ":8080"),
 		WebhookURL:  getenv("WEBHOOK_URL"),
