@@ -46,11 +46,23 @@ type Button struct {
 	Data string
 }
 
-// Out is one message to send.
+// Out is one message to send: a text with buttons, or a document with a
+// caption (Text).
 type Out struct {
-	ChatID  int64
-	Text    string
-	Buttons [][]Button // one row per slice
+	ChatID   int64
+	Text     string
+	Buttons  [][]Button // one row per slice
+	Document *Document
+	// Background marks messages nobody is waiting for right now
+	// (reminders, broadcasts): the outbox sends replies to people who are
+	// typing first.
+	Background bool
+}
+
+// Document is a file sent to the person (a letter, a calendar).
+type Document struct {
+	Name string // file name shown, e.g. "lettre-prefecture.pdf"
+	Data []byte
 }
 
 // Sender delivers messages. Implementations must be safe for concurrent

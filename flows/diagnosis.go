@@ -10,15 +10,6 @@ const DiagnosisVersion = 1
 // diagnosisMigrations maps steps of older versions to their replacement.
 var diagnosisMigrations = map[string]string{}
 
-// Answer keys, shared with the features that read a person's dates
-// (reminders, letters, the handoff summary).
-const (
-	KeySituation = "sit"
-	KeyExpiry    = "exp"
-	KeyFiled     = "fil"
-	KeyDocs      = "docs"
-)
-
 // Diagnosis returns the compiled diagnosis graph (anef.md §8).
 func Diagnosis() (*Graph, error) {
 	return NewGraph(DiagnosisVersion, "situation", diagnosisSteps(), diagnosisMigrations)

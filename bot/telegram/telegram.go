@@ -50,21 +50,34 @@ func (c *Client) API() *tgbotapi.BotAPI { return c.api }
 
 // Send implements bot.Sender.
 func (c *Client) Send(ctx context.Context, m bot.Out) error {
+	if m.Document != nil {
+		doc := tgbotapi.NewDocument(m.ChatID, tgbotapi.FileBytes{Name: m.Document.Name, Bytes: m.Document.Data})
+		doc.Caption = m.Text
+		doc.ReplyMarkup = keyboard(m.Buttons)
+		_, err := c.api.Send(doc)
+		return c.Translate(err)
+	}
 	msg := tgbotapi.NewMessage(m.ChatID, m.Text)
 	msg.DisableWebPagePreview = true
-	if len(m.Buttons) > 0 {
-		rows := make([][]tgbotapi.InlineKeyboardButton, 0, len(m.Buttons))
-		for _, row := range m.Buttons {
-			r := make([]tgbotapi.InlineKeyboardButton, 0, len(row))
-			for _, b := range row {
-				r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
-			}
-			rows = append(rows, r)
-		}
-		msg.ReplyMarkup = tgbotapi.NewInlineKeyboardMarkup(rows...)
-	}
+	msg.ReplyMarkup = keyboard(m.Buttons)
 	_, err := c.api.Send(msg)
 	return c.Translate(err)
+}
+
+// keyboard builds an inline keyboard, or nil (no markup) without buttons.
+func keyboard(buttons [][]bot.Button) any {
+	if len(buttons) == 0 {
+		return nil
+	}
+	rows := make([][]tgbotapi.InlineKeyboardButton, 0, len(buttons))
+	for _, row := range buttons {
+		r := make([]tgbotapi.InlineKeyboardButton, 0, len(row))
+		for _, b := range row {
+			r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
+		}
+		rows = append(rows, r)
+	}
+	return tgbotapi.NewInlineKeyboardMarkup(rows...)
 }
 
 // Ack implements bot.Sender.

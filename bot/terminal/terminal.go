@@ -9,6 +9,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,6 +43,13 @@ func (t *Terminal) Send(_ context.Context, m bot.Out) error {
 	defer t.mu.Unlock()
 	var b strings.Builder
 	b.WriteString("\n")
+	if m.Document != nil {
+		path, err := t.save(m.Document)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "[document %s, %d bytes, saved as %s]\n", m.Document.Name, len(m.Document.Data), path)
+	}
 	b.WriteString(m.Text)
 	b.WriteString("\n")
 	if len(m.Buttons) > 0 {
@@ -54,6 +63,17 @@ func (t *Terminal) Send(_ context.Context, m bot.Out) error {
 	}
 	_, err := io.WriteString(t.out, b.String())
 	return err
+}
+
+// save writes a document to a fresh temporary folder, so that a person
+// trying the bot in a terminal can open it.
+func (t *Terminal) save(d *bot.Document) (string, error) {
+	dir, err := os.MkdirTemp("", "anefbot-")
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, filepath.Base(d.Name))
+	return path, os.WriteFile(path, d.Data, 0o600)
 }
 
 // Ack implements bot.Sender; a terminal has no spinner.
