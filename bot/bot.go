@@ -102,6 +102,11 @@ type Middleware func(b *Bot, next Handler) Handler
 // is saved (s is the saved session). It may reply through b.
 type EffectFunc func(ctx context.Context, b *Bot, chatID int64, s flows.Session, e flows.Effect) error
 
+// Forgetter erases everything one feature keeps about a chat, for /forget.
+// It returns message IDs naming what it erased (none when it held
+// nothing), so the person is told exactly what is gone.
+type Forgetter func(ctx context.Context, chatID int64) (erased []string, err error)
+
 // Clock tells the time; tests use a fixed one.
 type Clock func() time.Time
 

@@ -34,6 +34,9 @@ type wiring struct {
 	runners []func(ctx context.Context, b *bot.Bot) error
 	// closers run once the bot has stopped, last registered first.
 	closers []func() error
+	// forgetters erase what each feature keeps about a chat; /forget runs
+	// them all. Every feature that stores anything about a person adds one.
+	forgetters []bot.Forgetter
 }
 
 // feature is one optional part of the bot.
