@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,7 +16,8 @@ import (
 
 // maxAttempts bounds the load-step-save retries when concurrent updates of
 // one chat race (across replicas; on one replica the Pool serialises them).
-const maxAttempts = 8
+// Each round has a winner, so n racing updates need at most n rounds.
+const maxAttempts = 64
 
 // maxTextRunes is the longest text handed to the engine: Telegram's own
 // message limit.
@@ -156,6 +158,8 @@ func (b *Bot) step(ctx context.Context, chatID int64, in flows.Input) (flows.Res
 		if !errors.Is(err, ErrConflict) || attempt == maxAttempts {
 			return flows.Result{}, fmt.Errorf("save session: %w", err)
 		}
+		// Spread the losers out so they do not collide again at once.
+		time.Sleep(time.Duration(rand.Int64N(int64(attempt)*int64(time.Millisecond)) + 1))
 	}
 }
 

@@ -67,8 +67,12 @@ func Real(t testing.TB) (Backend, bool) {
 		t.Logf("REDIS_URL set but unreachable, skipping real Redis: %v", err)
 		return Backend{}, false
 	}
-	t.Cleanup(func() { c.Close() })
-	return Backend{Name: "redis", URL: url, Client: c, Prefix: Prefix()}, true
+	b := Backend{Name: "redis", URL: url, Client: c, Prefix: Prefix()}
+	t.Cleanup(func() {
+		deletePrefix(c, b.Prefix)
+		c.Close()
+	})
+	return b, true
 }
 
 // Each runs fn against miniredis and, when available, the real Redis.
@@ -89,4 +93,14 @@ func Prefix() string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	return "t" + hex.EncodeToString(b[:]) + ":"
+}
+
+// deletePrefix removes what a test left on the shared real server.
+func deletePrefix(c redis.UniversalClient, prefix string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	iter := c.Scan(ctx, 0, prefix+"*", 500).Iterator()
+	for iter.Next(ctx) {
+		c.Del(ctx, iter.Val())
+	}
 }
