@@ -1,0 +1,194 @@
+package locales
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// rawMessages reads every locale file as plain TOML: lang -> id -> texts
+// (one per plural form).
+func rawMessages(t *testing.T) map[string]map[string][]string {
+	t.Helper()
+	names, _ := fsGlob()
+	out := map[string]map[string][]string{}
+	for _, name := range names {
+		data, err := files.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := toml.Unmarshal(data, &m); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		parts := strings.Split(name, ".")
+		lang := parts[len(parts)-2]
+		if out[lang] == nil {
+			out[lang] = map[string][]string{}
+		}
+		for id, v := range m {
+			switch x := v.(type) {
+			case string:
+				out[lang][id] = []string{x}
+			case map[string]any:
+				for _, form := range x {
+					if s, ok := form.(string); ok {
+						out[lang][id] = append(out[lang][id], s)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func fsGlob() ([]string, error) {
+	entries, err := files.ReadDir(".")
+	var names []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".toml") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	return names, err
+}
+
+var argRE = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
+
+func args(texts []string) string {
+	set := map[string]bool{}
+	for _, s := range texts {
+		for _, m := range argRE.FindAllStringSubmatch(s, -1) {
+			set[m[1]] = true
+		}
+	}
+	var out []string
+	for a := range set {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return strings.Join(out, ",")
+}
+
+// Every language has every message of the reference, with the same
+// template arguments, and no empty text; and nothing the reference lacks.
+func TestEveryLanguageIsComplete(t *testing.T) {
+	raw := rawMessages(t)
+	ref := raw[Reference]
+	if len(ref) == 0 {
+		t.Fatal("no reference messages")
+	}
+	for _, l := range Languages {
+		msgs := raw[l.Code]
+		for id, texts := range ref {
+			got, ok := msgs[id]
+			if !ok {
+				t.Errorf("%s: missing %s", l.Code, id)
+				continue
+			}
+			for _, s := range got {
+				if strings.TrimSpace(s) == "" {
+					t.Errorf("%s: %s is empty", l.Code, id)
+				}
+			}
+			if a, b := args(texts), args(got); a != b {
+				t.Errorf("%s: %s uses arguments {%s}, the reference {%s}", l.Code, id, b, a)
+			}
+		}
+		for id := range msgs {
+			if _, ok := ref[id]; !ok {
+				t.Errorf("%s: %s is not in the reference (%s)", l.Code, id, Reference)
+			}
+		}
+	}
+	for lang := range raw {
+		found := false
+		for _, l := range Languages {
+			found = found || l.Code == lang
+		}
+		if !found {
+			t.Errorf("locale files for %q, which is not in Languages", lang)
+		}
+	}
+}
+
+func TestEveryMessageRendersWithinTelegramLimits(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("W", 200)
+	sample := map[string]any{"Count": 12}
+	for _, a := range []string{"Date", "Open", "Close", "Filed", "Until", "Reviewed", "Example"} {
+		sample[a] = time.Date(2027, 3, 15, 0, 0, 0, 0, time.UTC)
+	}
+	ref := rawMessages(t)[Reference]
+	for _, l := range Languages {
+		for _, id := range c.IDs(Reference) {
+			data := map[string]any{}
+			for k, v := range sample {
+				data[k] = v
+			}
+			for _, a := range strings.Split(args(ref[id]), ",") {
+				if _, ok := data[a]; !ok && a != "" {
+					data[a] = long
+				}
+			}
+			s, err := c.Text(l.Code, id, data)
+			if err != nil {
+				t.Errorf("%s/%s: %v", l.Code, id, err)
+				continue
+			}
+			if strings.Contains(s, "<no value>") {
+				t.Errorf("%s/%s renders a missing argument: %q", l.Code, id, s)
+			}
+			if n := len([]rune(s)); n > 4096 {
+				t.Errorf("%s/%s is %d characters long", l.Code, id, n)
+			}
+		}
+	}
+}
+
+func TestMatch(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, want := range map[string]string{
+		"": "fr", "fr": "fr", "fr-CA": "fr", "en": "en", "en-US": "en", "en-GB": "en",
+		"de": "fr", "xx": "fr", "not a tag!": "fr",
+	} {
+		if got := c.Match(code); got != want {
+			t.Errorf("Match(%q) = %q, want %q", code, got, want)
+		}
+	}
+}
+
+func TestDatesAndRightToLeftArguments(t *testing.T) {
+	fsys := fstest.MapFS{
+		"x.fr.toml": {Data: []byte(`d = "le {{.Date}} à {{.Link}}"`)},
+		"x.en.toml": {Data: []byte(`d = "on {{.Date}} at {{.Link}}"`)},
+	}
+	c, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := map[string]any{"Date": time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC), "Link": "https://example.org"}
+	if got, _ := c.Text("en", "d", args); got != "on 04/01/2027 at https://example.org" {
+		t.Errorf("en = %q", got)
+	}
+	c.rtl["en"] = true // as for Arabic, Persian, Pashto
+	want := "on \u206804/01/2027\u2069 at \u2068https://example.org\u2069"
+	if got, _ := c.Text("en", "d", args); got != want {
+		t.Errorf("rtl = %q, want %q", got, want)
+	}
+	if _, err := c.Text("en", "missing", nil); err == nil {
+		t.Error("missing message rendered without error")
+	}
+}
