@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The terminal mode, as `go run ./cmd/anefbot` without a token: the
+// embedded store is announced, buttons are numbered, a number presses one,
+// dates and commands are typed.
+func TestTerminalConversation(t *testing.T) {
+	script := strings.Join([]string{
+		"4",          // filed, only an attestation de dépôt
+		"31/02/2027", // impossible date
+		"15/03/2027",
+		"1", // yes
+		"20/11/2026",
+		"1", // yes
+		"1", // complete file -> plan
+		"/language",
+		"2", // English
+		"/restart",
+	}, "\n") + "\n"
+	var out, errs bytes.Buffer
+	m := &Main{
+		Getenv: func(k string) string { return map[string]string{"ANEFBOT_LANG": "fr-FR"}[k] },
+		Stdin:  strings.NewReader(script), Stdout: &out, Stderr: &errs,
+		Clock: func() time.Time { return testNow },
+	}
+	defer m.Close()
+	if err := m.Run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errs.String(), "embedded in-memory store (miniredis)") || !strings.Contains(errs.String(), "REDIS_URL=") {
+		t.Errorf("start-up line missing:\n%s", errs.String())
+	}
+	text := out.String()
+	for _, want := range []string{
+		"Bonjour ! Je suis anefbot",
+		"  [4] J'ai déposé, j'ai l'« attestation de dépôt »",
+		"  [14] 🌐 Langue / Language",
+		"Je n'ai pas compris cette date",
+		"Vous avez écrit : 15/03/2027",
+		"Vous avez déposé le 20/11/2026, dans la période prévue (du 15/11/2026 au 14/01/2027)",
+		"Choisissez votre langue",
+		"Language: English.",
+		"Your answers are erased",
+		"What is your situation?",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("terminal output lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(text)
+	}
+}
+
+func TestConfig(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	c, err := LoadConfig(env())
+	if err != nil {
+		t.Fatalf("defaults: %v", err)
+	}
+	if c.Mode != "polling" || c.SessionTTL != 90*24*time.Hour || c.Workers != 64 || c.RedisPrefix != "anef:" {
+		t.Errorf("defaults = %+v", c)
+	}
+	c, err = LoadConfig(env("TELEGRAM_BOT_TOKEN", "123:SECRET", "REDIS_URL", "redis://:pw@host:6379/2", "ADMIN_IDS", "12, 34", "WEBHOOK_SECRET", "hush"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.AdminIDs) != 2 || c.AdminIDs[1] != 34 {
+		t.Errorf("admins = %v", c.AdminIDs)
+	}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		if s := fmt.Sprintf(verb, c); strings.Contains(s, "SECRET") || strings.Contains(s, "pw@") || strings.Contains(s, "hush") {
+			t.Errorf("%s prints a secret: %s", verb, s)
+		}
+	}
+	for _, bad := range [][]string{
+		{"MODE", "carrier-pigeon"},
+		{"MODE", "webhook"},
+		{"SESSION_TTL", "soon"},
+		{"WORKERS", "0"},
+		{"ADMIN_IDS", "12,bob"},
+		{"TELEGRAM_API_ENDPOINT", "http://127.0.0.1:8081/"},
+		{"LOG_LEVEL", "loud"},
+	} {
+		if _, err := LoadConfig(env(bad...)); err == nil {
+			t.Errorf("%s=%s accepted", bad[0], bad[1])
+		}
+	}
+}
+
+// The README's settings table lists every setting the program reads.
+func TestREADMEListsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range settings {
+		if !strings.Contains(string(readme), "`"+s.Name+"`") {
+			t.Errorf("README.md does not document %s", s.Name)
+		}
+	}
+}
+
+func TestUnknownSubcommand(t *testing.T) {
+	var errs bytes.Buffer
+	m := &Main{Getenv: func(string) string { return "" }, Stderr: &errs, Stdout: &errs}
+	if err := m.Run(context.Background(), []string{"frobnicate"}); err == nil || !strings.Contains(errs.String(), "usage: anefbot") {
+		t.Errorf("err = %v, stderr = %s", err, errs.String())
+	}
+}
