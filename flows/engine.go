@@ -9,6 +9,10 @@ import (
 type Language struct {
 	Code string // BCP 47, as the locale files are named
 	Name string // endonym: "Français", "العربية"
+	// Reviewed is false while a native speaker has not checked the texts:
+	// the person is told once, at the greeting, that the first language
+	// (French) is the reference, and offered to switch.
+	Reviewed bool
 }
 
 // Offer is a button shown under an action plan that hands the person to
@@ -164,9 +168,23 @@ func (t *turn) reset() {
 }
 
 func (t *turn) greet() {
-	t.add(say("start_greeting", Args{"Language": t.e.name(t.s.Lang)}))
+	r := say("start_greeting", Args{"Language": t.e.name(t.s.Lang)})
+	if ref := t.e.opts.Languages[0]; t.s.Lang != ref.Code && !t.e.reviewed(t.s.Lang) {
+		r.Parts = append(r.Parts, part("language_unreviewed", Args{"Reference": ref.Name}))
+		r.Choices = []Choice{{Data: pressData(t.s.Seq, optLang+"="+ref.Code), Label: "btn_reference"}}
+	}
+	t.add(r)
 	t.add(say("privacy_short", Args{"Days": t.e.opts.RetentionDays}))
 	t.show()
+}
+
+func (e *Engine) reviewed(code string) bool {
+	for _, l := range e.opts.Languages {
+		if l.Code == code {
+			return l.Reviewed
+		}
+	}
+	return false
 }
 
 func (e *Engine) name(code string) string {

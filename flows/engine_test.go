@@ -301,6 +301,20 @@ func TestFlowVersionUpgrade(t *testing.T) {
 	})
 }
 
+func TestUnreviewedLanguageIsSaidOnceAtTheGreeting(t *testing.T) {
+	c := newConvo(t)
+	res := c.do(Input{Kind: Command, Data: "start", Lang: "en"})
+	if got := ids(res); got != "start_greeting language_unreviewed [btn_reference] privacy_short q_menu [o_dated] [o_plain] [btn_language]" {
+		t.Errorf("greeting = %s", got)
+	}
+	if got := ids(c.press("btn_reference")); got != "language_set q_menu [o_dated] [o_plain] [btn_language]" || c.s.Lang != "fr" {
+		t.Errorf("switch to the reference: %s, lang %s", got, c.s.Lang)
+	}
+	if got := ids(c.cmd("help")); strings.Contains(got, "language_unreviewed") {
+		t.Errorf("said again: %s", got)
+	}
+}
+
 func TestLanguageFallback(t *testing.T) {
 	c := newConvo(t)
 	c.do(Input{Kind: Command, Data: "start", Lang: "xx"})

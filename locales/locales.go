@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -52,6 +53,9 @@ type Catalog struct {
 	matcher    language.Matcher
 	tags       []language.Tag
 	ids        map[string]map[string]bool // lang -> message IDs
+	// unreviewed holds the languages with at least one file whose review
+	// line does not say "reviewed".
+	unreviewed map[string]bool
 }
 
 // New loads the embedded message files.
@@ -66,6 +70,7 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		localizers: map[string]*i18n.Localizer{},
 		rtl:        map[string]bool{},
 		ids:        map[string]map[string]bool{},
+		unreviewed: map[string]bool{},
 	}
 	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	names, err := fs.Glob(fsys, "*.toml")
@@ -82,6 +87,9 @@ func Load(fsys fs.FS) (*Catalog, error) {
 			return nil, fmt.Errorf("locale %s: %w", name, err)
 		}
 		lang := mf.Tag.String()
+		if !strings.HasPrefix(reviewLine(data), "reviewed") {
+			c.unreviewed[lang] = true
+		}
 		if c.ids[lang] == nil {
 			c.ids[lang] = map[string]bool{}
 		}
@@ -135,6 +143,25 @@ func (c *Catalog) Has(lang, id string) bool { return c.ids[lang][id] }
 // RTL reports whether a language is written right to left.
 func (c *Catalog) RTL(lang string) bool { return c.rtl[lang] }
 
+// Reviewed reports whether every file of a language was reviewed by a
+// native speaker (its "# review:" line starts with "reviewed"). The
+// reference is reviewed by definition.
+func (c *Catalog) Reviewed(lang string) bool { return lang == Reference || !c.unreviewed[lang] }
+
+// reviewLine returns what follows "# review:" in the first lines of a
+// locale file: "machine-drafted", "reviewed by … on 2026-11-29", "".
+func reviewLine(data []byte) string {
+	for i, line := range strings.SplitN(string(data), "\n", 10) {
+		if i == 9 {
+			break
+		}
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "# review:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
 // Text renders message id in lang with args. Dates (time.Time) are written
 // dd/mm/yyyy, as on French documents; in a right-to-left language every
 // argument is wrapped in Unicode directional isolates so that French terms,
@@ -159,10 +186,13 @@ func (c *Catalog) Text(lang, id string, args map[string]any) (string, error) {
 	s, err := loc.Localize(cfg)
 	if err != nil {
 		var missing *i18n.MessageNotFoundErr
-		if errors.As(err, &missing) && s != "" {
-			return s, nil // rendered in the fallback language
+		if !errors.As(err, &missing) || s == "" {
+			return "", fmt.Errorf("%w: %s/%s: %v", ErrNoMessage, lang, id, err)
 		}
-		return "", fmt.Errorf("%w: %s/%s: %v", ErrNoMessage, lang, id, err)
+		// rendered in the fallback language
+	}
+	if c.rtl[lang] {
+		s = isolateLTR(s)
 	}
 	return s, nil
 }
@@ -190,6 +220,76 @@ func (c *Catalog) format(lang string, v any) any {
 		return fsi + s + pdi
 	}
 	return s
+}
+
+// isolateLTR wraps every left-to-right run of a right-to-left text (a
+// French term, a date, a number, a link) in directional isolates, so that
+// Telegram clients keep its words and digits in order. Runs already
+// isolated (arguments) are left as they are.
+func isolateLTR(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	runes := []rune(s)
+	depth := 0
+	for i := 0; i < len(runes); {
+		r := runes[i]
+		switch {
+		case r == []rune(fsi)[0]:
+			depth++
+		case r == []rune(pdi)[0] && depth > 0:
+			depth--
+		}
+		if depth > 0 || !startsLTR(r) {
+			b.WriteRune(r)
+			i++
+			continue
+		}
+		j := i
+		for j < len(runes) && continuesLTR(runes[j]) {
+			j++
+		}
+		end := lastOfRun(runes[i:j]) + i
+		b.WriteString(fsi)
+		b.WriteString(string(runes[i : end+1]))
+		b.WriteString(pdi)
+		i = end + 1
+	}
+	return b.String()
+}
+
+// startsLTR: a Latin letter or a digit opens a left-to-right run.
+func startsLTR(r rune) bool {
+	return unicode.Is(unicode.Latin, r) || ('0' <= r && r <= '9')
+}
+
+// continuesLTR: what may stand inside a run (spaces and punctuation
+// between French words, URLs, dates).
+func continuesLTR(r rune) bool {
+	if startsLTR(r) || unicode.Is(unicode.Mn, r) {
+		return true
+	}
+	return strings.ContainsRune(" '’-–./:,;_@%&=?#+()«»\u00a0\u202f", r)
+}
+
+// lastOfRun is the index of the last rune of a run: its last letter or
+// digit, or a closing parenthesis opened inside it ("CCC (API)"). Other
+// trailing punctuation stays outside, in the right-to-left text, so that
+// paired signs such as « » are mirrored together.
+func lastOfRun(run []rune) int {
+	open := 0
+	last := 0
+	for k, r := range run {
+		switch {
+		case startsLTR(r):
+			last = k
+		case r == '(':
+			open++
+		case r == ')' && open > 0:
+			open--
+			last = k
+		}
+	}
+	return last
 }
 
 // FormatDate writes a date as on French documents: dd/mm/yyyy.

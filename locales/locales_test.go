@@ -173,22 +173,37 @@ func TestMatch(t *testing.T) {
 func TestDatesAndRightToLeftArguments(t *testing.T) {
 	fsys := fstest.MapFS{
 		"x.fr.toml": {Data: []byte(`d = "le {{.Date}} à {{.Link}}"`)},
-		"x.en.toml": {Data: []byte(`d = "on {{.Date}} at {{.Link}}"`)},
+		"x.en.toml": {Data: []byte(`d = "قدّم « attestation de dépôt » في {{.Date}} على {{.Link}}"`)},
 	}
 	c, err := Load(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
 	args := map[string]any{"Date": time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC), "Link": "https://example.org"}
-	if got, _ := c.Text("en", "d", args); got != "on 04/01/2027 at https://example.org" {
-		t.Errorf("en = %q", got)
+	if got, _ := c.Text("fr", "d", args); got != "le 04/01/2027 à https://example.org" {
+		t.Errorf("fr = %q", got)
 	}
 	c.rtl["en"] = true // as for Arabic, Persian, Pashto
-	want := "on \u206804/01/2027\u2069 at \u2068https://example.org\u2069"
+	want := "قدّم « \u2068attestation de dépôt\u2069 » في \u206804/01/2027\u2069 على \u2068https://example.org\u2069"
 	if got, _ := c.Text("en", "d", args); got != want {
-		t.Errorf("rtl = %q, want %q", got, want)
+		t.Errorf("rtl = %q\nwant  %q", got, want)
 	}
 	if _, err := c.Text("en", "missing", nil); err == nil {
 		t.Error("missing message rendered without error")
+	}
+}
+
+func TestIsolateLTR(t *testing.T) {
+	for in, want := range map[string]string{
+		"اتصل بـ CCC (API) الآن":    "اتصل بـ \u2068CCC (API)\u2069 الآن",
+		"الرقم 0806 001 620 مجاني.": "الرقم \u20680806 001 620\u2069 مجاني.",
+		"(préfecture) المحافظة":     "(\u2068préfecture\u2069) المحافظة",
+		"\u2068déjà isolé\u2069 نص": "\u2068déjà isolé\u2069 نص",
+		"سطر\nrécépissé\nسطر":       "سطر\n\u2068récépissé\u2069\nسطر",
+		"بدون لاتينية":              "بدون لاتينية",
+	} {
+		if got := isolateLTR(in); got != want {
+			t.Errorf("isolateLTR(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

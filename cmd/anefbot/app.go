@@ -99,7 +99,7 @@ func (m *Main) runBot(ctx context.Context) error {
 		return err
 	}
 	for _, l := range locales.Languages {
-		w.engine.Languages = append(w.engine.Languages, flows.Language{Code: l.Code, Name: l.Name})
+		w.engine.Languages = append(w.engine.Languages, flows.Language{Code: l.Code, Name: l.Name, Reviewed: w.catalog.Reviewed(l.Code)})
 	}
 	w.engine.RetentionDays = int(cfg.SessionTTL.Hours() / 24)
 	w.bot = bot.Config{
