@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -56,6 +57,8 @@ type Catalog struct {
 	// unreviewed holds the languages with at least one file whose review
 	// line does not say "reviewed".
 	unreviewed map[string]bool
+	// args holds the template arguments of each reference message.
+	args map[string][]string
 }
 
 // New loads the embedded message files.
@@ -71,6 +74,7 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		rtl:        map[string]bool{},
 		ids:        map[string]map[string]bool{},
 		unreviewed: map[string]bool{},
+		args:       map[string][]string{},
 	}
 	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	names, err := fs.Glob(fsys, "*.toml")
@@ -98,6 +102,9 @@ func Load(fsys fs.FS) (*Catalog, error) {
 				return nil, fmt.Errorf("locale %s: message %q defined twice", name, m.ID)
 			}
 			c.ids[lang][m.ID] = true
+			if lang == Reference {
+				c.args[m.ID] = templateArgs(m.Other, m.One, m.Few, m.Many, m.Two, m.Zero)
+			}
 		}
 	}
 	for _, l := range Languages {
@@ -139,6 +146,26 @@ func (c *Catalog) IDs(lang string) []string {
 
 // Has reports whether lang defines id itself (not through the fallback).
 func (c *Catalog) Has(lang, id string) bool { return c.ids[lang][id] }
+
+// Args returns the template arguments a reference message uses, sorted.
+func (c *Catalog) Args(id string) []string { return c.args[id] }
+
+var argPattern = regexp.MustCompile(`\{\{\s*\.(\w+)`)
+
+func templateArgs(texts ...string) []string {
+	set := map[string]bool{}
+	for _, t := range texts {
+		for _, m := range argPattern.FindAllStringSubmatch(t, -1) {
+			set[m[1]] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for a := range set {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // RTL reports whether a language is written right to left.
 func (c *Catalog) RTL(lang string) bool { return c.rtl[lang] }

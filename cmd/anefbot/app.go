@@ -51,6 +51,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runBot(ctx)
 	case "flows":
 		return m.printFlows()
+	case "messages":
+		lang := ""
+		if len(args) > 1 {
+			lang = args[1]
+		}
+		return m.printMessages(lang)
 	case "help", "-h", "--help":
 		return m.usage()
 	default:
@@ -63,6 +69,7 @@ func (m *Main) usage() error {
 	fmt.Fprintln(m.Stderr, `usage: anefbot [command]
   (none)  run the bot: on Telegram when TELEGRAM_BOT_TOKEN is set, else in this terminal
   flows   print the diagnosis graph as a Mermaid state diagram
+  messages [lang]  print every message of a language (or all) with sample values
 Settings are environment variables; see README.md.`)
 	return nil
 }

@@ -123,3 +123,23 @@ func TestUnknownSubcommand(t *testing.T) {
 		t.Errorf("err = %v, stderr = %s", err, errs.String())
 	}
 }
+
+// `anefbot messages` shows every message of every language, filled in.
+func TestMessagesPreview(t *testing.T) {
+	var out bytes.Buffer
+	m := &Main{Getenv: func(string) string { return "" }, Stdout: &out, Stderr: &out}
+	if err := m.Run(context.Background(), []string{"messages"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"# fr (reviewed)", "[start_greeting]\nBonjour", "[date_confirm]\nYou wrote: 15/03/2027"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("preview lacks %q", want)
+		}
+	}
+	if strings.Contains(out.String(), "<no value>") {
+		t.Error("preview renders a missing argument")
+	}
+	if err := m.Run(context.Background(), []string{"messages", "xx"}); err == nil {
+		t.Error("unknown language accepted")
+	}
+}
