@@ -36,8 +36,13 @@ func rawMessages(t *testing.T) map[string]map[string][]string {
 			case string:
 				out[lang][id] = []string{x}
 			case map[string]any:
-				for _, form := range x {
-					if s, ok := form.(string); ok {
+				forms := make([]string, 0, len(x))
+				for f := range x {
+					forms = append(forms, f)
+				}
+				sort.Strings(forms) // few, many, one, other…: comparable across languages
+				for _, f := range forms {
+					if s, ok := x[f].(string); ok {
 						out[lang][id] = append(out[lang][id], s)
 					}
 				}
@@ -204,6 +209,32 @@ func TestIsolateLTR(t *testing.T) {
 	} {
 		if got := isolateLTR(in); got != want {
 			t.Errorf("isolateLTR(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+var latinWords = regexp.MustCompile(`\p{Latin}{2,}(?:[\s'’-]+\p{Latin}{2,}){2,}`)
+
+// A sentence of French or English copied unchanged into another language
+// is caught (names, links, numbers and emoji aside).
+func TestNoUntranslatedLeftovers(t *testing.T) {
+	raw := rawMessages(t)
+	for _, l := range Languages {
+		if l.Code == Reference {
+			continue
+		}
+		for id, texts := range raw[l.Code] {
+			for _, src := range []string{Reference, "en"} {
+				if src == l.Code {
+					continue
+				}
+				for i, s := range texts {
+					orig := raw[src][id]
+					if i < len(orig) && s == orig[i] && latinWords.MatchString(argRE.ReplaceAllString(s, "")) {
+						t.Errorf("%s: %s is the %s text unchanged: %q", l.Code, id, src, s)
+					}
+				}
+			}
 		}
 	}
 }
