@@ -13,17 +13,23 @@ import (
 // number of chats.
 type Pool struct {
 	handle func(context.Context, Update) error
-	queues []chan Update
+	queues []chan poolJob
 	seed   maphash.Seed
 	wg     sync.WaitGroup
 	log    *slog.Logger
 }
 
+// poolJob is an update and, for Do, where to send its result.
+type poolJob struct {
+	u    Update
+	done chan error
+}
+
 // NewPool starts workers workers with queue updates of buffer each.
 func NewPool(ctx context.Context, workers, queue int, handle func(context.Context, Update) error, log *slog.Logger) *Pool {
-	p := &Pool{handle: handle, queues: make([]chan Update, workers), seed: maphash.MakeSeed(), log: log}
+	p := &Pool{handle: handle, queues: make([]chan poolJob, workers), seed: maphash.MakeSeed(), log: log}
 	for i := range p.queues {
-		q := make(chan Update, queue)
+		q := make(chan poolJob, queue)
 		p.queues[i] = q
 		p.wg.Add(1)
 		go p.work(ctx, q)
@@ -31,11 +37,16 @@ func NewPool(ctx context.Context, workers, queue int, handle func(context.Contex
 	return p
 }
 
-func (p *Pool) work(ctx context.Context, q <-chan Update) {
+func (p *Pool) work(ctx context.Context, q <-chan poolJob) {
 	defer p.wg.Done()
-	for u := range q {
-		if err := p.handle(context.WithoutCancel(ctx), u); err != nil {
-			p.log.Error("handle update", "update_id", u.ID, "chat", ChatHash(u.ChatID), "err", err)
+	for j := range q {
+		err := p.handle(context.WithoutCancel(ctx), j.u)
+		if j.done != nil {
+			j.done <- err
+			continue
+		}
+		if err != nil {
+			p.log.Error("handle update", "update_id", j.u.ID, "chat", ChatHash(j.u.ChatID), "err", err)
 		}
 	}
 }
@@ -43,23 +54,58 @@ func (p *Pool) work(ctx context.Context, q <-chan Update) {
 // Submit queues an update on its chat's worker; it blocks when that
 // worker's queue is full (back-pressure on the intake), or until ctx ends.
 func (p *Pool) Submit(ctx context.Context, u Update) error {
-	var h maphash.Hash
-	h.SetSeed(p.seed)
-	var b [8]byte
-	for i := range b {
-		b[i] = byte(u.ChatID >> (8 * i))
+	return p.enqueue(ctx, poolJob{u: u})
+}
+
+// Do queues an update like Submit and waits until it is handled, returning
+// the handler's error: a webhook answers Telegram only then, so an update
+// lost in a crash is delivered again. If ctx ends first the update is
+// still handled; Do returns ctx's error.
+func (p *Pool) Do(ctx context.Context, u Update) error {
+	j := poolJob{u: u, done: make(chan error, 1)}
+	if err := p.enqueue(ctx, j); err != nil {
+		return err
 	}
-	h.Write(b[:])
-	q := p.queues[h.Sum64()%uint64(len(p.queues))]
 	select {
-	case q <- u:
+	case err := <-j.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (p *Pool) enqueue(ctx context.Context, j poolJob) error {
+	q := p.queues[p.worker(j.u.ChatID)]
+	select {
+	case q <- j:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
+func (p *Pool) worker(chatID int64) uint64 {
+	var h maphash.Hash
+	h.SetSeed(p.seed)
+	var b [8]byte
+	for i := range b {
+		b[i] = byte(chatID >> (8 * i))
+	}
+	h.Write(b[:])
+	return h.Sum64() % uint64(len(p.queues))
+}
+
+// Len returns how many updates wait in the queues.
+func (p *Pool) Len() int {
+	n := 0
+	for _, q := range p.queues {
+		n += len(q)
+	}
+	return n
+}
+
 // Close stops taking updates and waits until every queued one is handled.
+// No Submit or Do may be called after Close.
 func (p *Pool) Close() {
 	for _, q := range p.queues {
 		close(q)

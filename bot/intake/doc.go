@@ -1,0 +1,18 @@
+// Package intake guards the update path across replicas, in Redis:
+//
+//   - De-duplication: an update is handled once, whichever replica gets it
+//     and however often Telegram delivers it (a webhook retried after a
+//     timeout, long polling restarted after a crash). An update counts as
+//     handled only once its handler returned; until then a redelivery is
+//     handled again, so a process killed mid-update loses nothing.
+//   - Per-chat exclusion: a short lease per chat, renewed while the update
+//     runs, so two replicas never handle the same chat at the same time.
+//     On one replica the bot.Pool already serialises a chat's updates;
+//     the lease covers the others. Order across replicas comes from
+//     Telegram itself, which sends one chat's updates one at a time and
+//     waits for each webhook answer, which the bot gives only once the
+//     update is handled (see docs/operations.md).
+//
+// Every key carries the chat's hash tag {c:<chat id>}, so each script
+// touches one Redis Cluster slot.
+package intake

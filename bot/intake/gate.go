@@ -1,0 +1,217 @@
+package intake
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/anefbot/anefbot/bot"
+)
+
+// SeenTTL is how long a handled update ID is remembered: Telegram keeps
+// an undelivered update for 24 hours, so a redelivery never comes later.
+const SeenTTL = 48 * time.Hour
+
+var (
+	// ErrBusy: another replica held the chat for longer than the wait.
+	ErrBusy = errors.New("chat busy on another replica")
+	// ErrRetry marks an update that was not handled and should be
+	// delivered again (Redis down, chat busy): a webhook answers 503.
+	ErrRetry = errors.New("update not handled, deliver again")
+)
+
+// Options tune a Gate; zero values take the defaults.
+type Options struct {
+	Prefix string        // Redis key prefix
+	Lease  time.Duration // how long a chat stays held if its holder dies; default 30s
+	Wait   time.Duration // how long to wait for a held chat; default Lease
+	// Clear names keys of a chat to delete when it sends an update (e.g.
+	// its "unreachable" mark): the person is back.
+	Clear []func(chatID int64) string
+	// Duplicate is called for each duplicate dropped (metrics); may be nil.
+	Duplicate func()
+	Logger    *slog.Logger
+}
+
+// Gate de-duplicates updates and holds chats. Safe for concurrent use.
+type Gate struct {
+	rdb redis.UniversalClient
+	opt Options
+}
+
+// New returns a Gate on rdb.
+func New(rdb redis.UniversalClient, opt Options) *Gate {
+	if opt.Lease <= 0 {
+		opt.Lease = 30 * time.Second
+	}
+	if opt.Wait <= 0 {
+		opt.Wait = opt.Lease
+	}
+	if opt.Duplicate == nil {
+		opt.Duplicate = func() {}
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	return &Gate{rdb: rdb, opt: opt}
+}
+
+func (g *Gate) tag(chatID int64) string {
+	return g.opt.Prefix + "{c:" + strconv.FormatInt(chatID, 10) + "}"
+}
+
+func (g *Gate) leaseKey(chatID int64) string { return g.tag(chatID) + ":lease" }
+
+// seenKey is the update's mark; updates without an ID (0) share one that
+// is never written, so they are never taken for duplicates.
+func (g *Gate) seenKey(u bot.Update) string {
+	return g.tag(u.ChatID) + ":u:" + strconv.FormatInt(u.ID, 10)
+}
+
+// acquire: 0 duplicate, 1 held by us, 2 held by someone else.
+var acquire = redis.NewScript(`
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  for i = 3, #KEYS do redis.call('DEL', KEYS[i]) end
+  return 1
+end
+return 2`)
+
+// release marks the update handled (ARGV[3] = "1") and frees the chat if
+// we still hold it.
+var release = redis.NewScript(`
+if ARGV[3] == '1' then redis.call('SET', KEYS[2], '1', 'EX', ARGV[2]) end
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1`)
+
+var renew = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`)
+
+// Hold waits until the chat is free and takes it for the update. It
+// returns dup=true (and holds nothing) when the update was handled
+// already; otherwise the caller must call Done with the token.
+func (g *Gate) Hold(ctx context.Context, u bot.Update) (token string, dup bool, err error) {
+	token = newToken()
+	keys := []string{g.leaseKey(u.ChatID), g.seenKey(u)}
+	for _, k := range g.opt.Clear {
+		keys = append(keys, k(u.ChatID))
+	}
+	deadline := time.Now().Add(g.opt.Wait)
+	pause := 10 * time.Millisecond
+	for {
+		n, err := acquire.Run(ctx, g.rdb, keys, token, g.opt.Lease.Milliseconds()).Int()
+		switch {
+		case err != nil:
+			return "", false, fmt.Errorf("hold chat: %w", err)
+		case n == 0:
+			g.opt.Duplicate()
+			return "", true, nil
+		case n == 1:
+			return token, false, nil
+		case time.Now().After(deadline):
+			return "", false, ErrBusy
+		}
+		select {
+		case <-time.After(pause):
+		case <-ctx.Done():
+			return "", false, ctx.Err()
+		}
+		pause = min(2*pause, 200*time.Millisecond)
+	}
+}
+
+// Done frees the chat, and marks the update handled when handled is true.
+func (g *Gate) Done(ctx context.Context, u bot.Update, token string, handled bool) error {
+	mark := "0"
+	if handled && u.ID != 0 {
+		mark = "1"
+	}
+	keys := []string{g.leaseKey(u.ChatID), g.seenKey(u)}
+	if err := release.Run(ctx, g.rdb, keys, token, int(SeenTTL.Seconds()), mark).Err(); err != nil {
+		return fmt.Errorf("release chat: %w", err)
+	}
+	return nil
+}
+
+// keep renews the lease while an update runs, until stop is called.
+func (g *Gate) keep(ctx context.Context, chatID int64, token string) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(g.opt.Lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := renew.Run(ctx, g.rdb, []string{g.leaseKey(chatID)}, token, g.opt.Lease.Milliseconds()).Err(); err != nil && ctx.Err() == nil {
+					g.opt.Logger.Warn("renew chat lease", "chat", bot.ChatHash(chatID), "err", err)
+				}
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// Middleware runs each update under its chat's lease, once. An update
+// that failed for a passing reason (Redis, the lease) is not marked
+// handled and its error wraps ErrRetry; any other failure is final, so a
+// poisoned update cannot block its chat for ever.
+func (g *Gate) Middleware(_ *bot.Bot, next bot.Handler) bot.Handler {
+	return func(ctx context.Context, u bot.Update) error {
+		if u.ChatID == 0 {
+			return next(ctx, u)
+		}
+		token, dup, err := g.Hold(ctx, u)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrRetry, err)
+		}
+		if dup {
+			return nil
+		}
+		stop := g.keep(ctx, u.ChatID, token)
+		herr := next(ctx, u)
+		stop()
+		retry := herr != nil && Transient(herr)
+		if err := g.Done(context.WithoutCancel(ctx), u, token, !retry); err != nil {
+			g.opt.Logger.Error("release chat", "chat", bot.ChatHash(u.ChatID), "update_id", u.ID, "err", err)
+		}
+		if retry {
+			return fmt.Errorf("%w: %w", ErrRetry, herr)
+		}
+		return herr
+	}
+}
+
+// Transient reports whether an error may pass if the update is handled
+// again: Redis or the network failing, a timeout.
+func Transient(err error) bool {
+	var netErr net.Error
+	var redisErr redis.Error
+	switch {
+	case errors.Is(err, ErrBusy), errors.Is(err, context.DeadlineExceeded):
+		return true
+	case errors.As(err, &netErr):
+		return true
+	case errors.As(err, &redisErr):
+		return !errors.Is(err, redis.Nil)
+	}
+	return false
+}
+
+func newToken() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
