@@ -1,0 +1,238 @@
+package handoff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anefbot/anefbot/bot/redistest"
+)
+
+var t0 = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+
+func newCase(ref string, chat int64, lang string, urgent bool, created time.Time) Case {
+	return Case{Ref: ref, Chat: chat, Lang: lang, Urgent: urgent, Created: created.UnixMilli()}
+}
+
+func open(t *testing.T, s *Store, cs ...Case) {
+	t.Helper()
+	for _, c := range cs {
+		if _, created, err := s.Open(context.Background(), c); err != nil || !created {
+			t.Fatalf("open %s: created=%v err=%v", c.Ref, created, err)
+		}
+	}
+}
+
+// Many volunteers pressing /take at the same moment on the same cases:
+// every case is taken exactly once, and nobody gets two.
+func TestTakeConcurrentEachCaseOnce(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		s := NewStore(b.Client, b.Prefix)
+		ctx := context.Background()
+		const cases, vols = 20, 30
+		for i := range cases {
+			open(t, s, newCase(fmt.Sprintf("H-%03d", i), int64(1000+i), "fr", i%3 == 0, t0.Add(time.Duration(i)*time.Minute)))
+		}
+		var mu sync.Mutex
+		got := map[string]int64{}
+		var wg sync.WaitGroup
+		for v := range vols {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ref, err := s.Take(ctx, int64(5000+v), []string{"fr"}, "", t0, t0.Add(time.Hour))
+				if errors.Is(err, ErrEmpty) {
+					return
+				}
+				if err != nil {
+					t.Errorf("take: %v", err)
+					return
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if prev, dup := got[ref]; dup {
+					t.Errorf("case %s taken by %d and %d", ref, prev, 5000+v)
+				}
+				got[ref] = int64(5000 + v)
+			}()
+		}
+		wg.Wait()
+		if len(got) != cases {
+			t.Fatalf("%d cases taken, want %d", len(got), cases)
+		}
+		for ref, vol := range got {
+			if h, _ := s.Holder(ctx, ref); h != vol {
+				t.Errorf("case %s: holder %d, want %d", ref, h, vol)
+			}
+		}
+	})
+}
+
+// Urgent cases come first, then the oldest; languages are separate.
+func TestTakeOrderUrgencyThenAge(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		s := NewStore(b.Client, b.Prefix)
+		ctx := context.Background()
+		open(t, s,
+			newCase("H-OLD", 1, "fr", false, t0),
+			newCase("H-NEW", 2, "fr", false, t0.Add(time.Hour)),
+			newCase("H-URG", 3, "fr", true, t0.Add(2*time.Hour)),
+			newCase("H-URG0", 4, "fr", true, t0.Add(90*time.Minute)),
+			newCase("H-EN", 5, "en", true, t0.Add(-time.Hour)),
+		)
+		if p, _ := s.Position(ctx, Case{Ref: "H-NEW", Lang: "fr"}); p != 4 {
+			t.Errorf("position of H-NEW = %d, want 4", p)
+		}
+		var order []string
+		for v := int64(1); v <= 5; v++ {
+			ref, err := s.Take(ctx, 100+v, []string{"fr"}, "", t0, t0.Add(time.Hour))
+			if errors.Is(err, ErrEmpty) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			order = append(order, ref)
+		}
+		want := []string{"H-URG0", "H-URG", "H-OLD", "H-NEW"}
+		if fmt.Sprint(order) != fmt.Sprint(want) {
+			t.Errorf("order %v, want %v (the English case stays for English speakers)", order, want)
+		}
+		ref, err := s.Take(ctx, 200, []string{"de", "en"}, "", t0, t0.Add(time.Hour))
+		if err != nil || ref != "H-EN" {
+			t.Errorf("English speaker took %q, %v; want H-EN", ref, err)
+		}
+	})
+}
+
+// A volunteer holds one case at a time; a given reference is taken only
+// if it waits in their languages.
+func TestTakeBusyAndByReference(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		s := NewStore(b.Client, b.Prefix)
+		ctx := context.Background()
+		open(t, s, newCase("H-A", 1, "fr", false, t0), newCase("H-B", 2, "fr", false, t0.Add(time.Minute)), newCase("H-C", 3, "en", false, t0))
+		if ref, err := s.Take(ctx, 9, []string{"fr"}, "H-B", t0, t0.Add(time.Hour)); err != nil || ref != "H-B" {
+			t.Fatalf("take H-B: %q %v", ref, err)
+		}
+		if ref, err := s.Take(ctx, 9, []string{"fr"}, "", t0, t0.Add(time.Hour)); !errors.Is(err, ErrBusy) || ref != "H-B" {
+			t.Errorf("second take: %q %v, want ErrBusy H-B", ref, err)
+		}
+		if _, err := s.Take(ctx, 10, []string{"fr"}, "H-C", t0, t0.Add(time.Hour)); !errors.Is(err, ErrNoCase) {
+			t.Errorf("French speaker took the English case: %v", err)
+		}
+		if _, err := s.Take(ctx, 10, []string{"fr"}, "H-B", t0, t0.Add(time.Hour)); !errors.Is(err, ErrNoCase) {
+			t.Errorf("took a case already taken: %v", err)
+		}
+	})
+}
+
+// A lease that ends without volunteer activity returns the case to the
+// queue at its old place; activity extends the lease.
+func TestLeaseExpiryReturnsCase(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		s := NewStore(b.Client, b.Prefix)
+		ctx := context.Background()
+		open(t, s, newCase("H-A", 1, "fr", false, t0), newCase("H-B", 2, "fr", false, t0.Add(time.Minute)))
+		s.Take(ctx, 7, []string{"fr"}, "H-A", t0, t0.Add(30*time.Minute))
+		s.Take(ctx, 8, []string{"fr"}, "H-B", t0, t0.Add(30*time.Minute))
+		if err := s.Touch(ctx, "H-B", t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if exp, _ := s.ExpireLeases(ctx, t0.Add(29*time.Minute)); len(exp) != 0 {
+			t.Fatalf("expired before the lease ended: %+v", exp)
+		}
+		exp, err := s.ExpireLeases(ctx, t0.Add(31*time.Minute))
+		if err != nil || len(exp) != 1 || exp[0].Case.Ref != "H-A" || exp[0].Volunteer != 7 {
+			t.Fatalf("expired %+v %v, want H-A from 7", exp, err)
+		}
+		if p, _ := s.Position(ctx, exp[0].Case); p != 1 {
+			t.Errorf("H-A position %d after expiry, want 1", p)
+		}
+		if r, _ := s.RouteOf(ctx, 7); r.Held != "" {
+			t.Errorf("volunteer 7 still relays to %q", r.Held)
+		}
+		if h, _ := s.Holder(ctx, "H-B"); h != 8 {
+			t.Errorf("active volunteer lost H-B (holder %d)", h)
+		}
+	})
+}
+
+// /release puts the case back; /done closes it and keeps only timings;
+// neither works on a case someone else holds.
+func TestReleaseDoneAndNotYours(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		s := NewStore(b.Client, b.Prefix)
+		ctx := context.Background()
+		c := newCase("H-A", 1, "fr", false, t0)
+		open(t, s, c)
+		s.Take(ctx, 7, []string{"fr"}, "", t0.Add(10*time.Minute), t0.Add(time.Hour))
+		if err := s.Release(ctx, 8, c); !errors.Is(err, ErrNotYours) {
+			t.Errorf("release by another volunteer: %v", err)
+		}
+		if _, err := s.Close(ctx, c, 8, Solved, true, t0); !errors.Is(err, ErrNotYours) {
+			t.Errorf("done by another volunteer: %v", err)
+		}
+		if err := s.Release(ctx, 7, c); err != nil {
+			t.Fatal(err)
+		}
+		if p, _ := s.Position(ctx, c); p != 1 {
+			t.Errorf("released case position %d", p)
+		}
+		s.Take(ctx, 8, []string{"fr"}, "", t0.Add(20*time.Minute), t0.Add(time.Hour))
+		holder, err := s.Close(ctx, c, 8, Solved, true, t0.Add(50*time.Minute))
+		if err != nil || holder != 8 {
+			t.Fatalf("close: %d %v", holder, err)
+		}
+		if _, err := s.Get(ctx, "H-A"); !errors.Is(err, ErrNoCase) {
+			t.Errorf("closed case still readable: %v", err)
+		}
+		if r, _ := s.RouteOf(ctx, 1); r.Own != "" {
+			t.Errorf("person still mapped to %q", r.Own)
+		}
+		st, err := s.Stats(ctx, []string{"fr"}, t0.Add(time.Hour))
+		if err != nil || len(st) != 1 {
+			t.Fatalf("stats %+v %v", st, err)
+		}
+		// First taken 10 minutes after arrival, closed 40 minutes later.
+		if st[0].Closed != 1 || st[0].MedianWait != 10*time.Minute || st[0].MedianHandling != 40*time.Minute || st[0].Outcomes[Solved] != 1 {
+			t.Errorf("stats %+v", st[0])
+		}
+		if _, created, _ := s.Open(ctx, newCase("H-Z", 1, "fr", false, t0)); !created {
+			t.Error("the person cannot ask again after a closed case")
+		}
+	})
+}
+
+// An invitation works once.
+func TestInviteOnce(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		s := NewStore(b.Client, b.Prefix)
+		ctx := context.Background()
+		code, err := s.CreateInvite(ctx, Invite{Langs: []string{"fr", "ar"}, Name: "Amina"}, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ok := 0
+		for range 5 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := s.RedeemInvite(ctx, code); err == nil {
+					mu.Lock()
+					ok++
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if ok != 1 {
+			t.Errorf("invitation redeemed %d times", ok)
+		}
+	})
+}
