@@ -155,7 +155,7 @@ func (s *Store) ExpireLeases(ctx context.Context, now time.Time) ([]Expired, err
 // its outcome and timings. KEYS: case, bychat, owner, relay, lease, since,
 // closed, the case's waiting queue, notified. ARGV: reference, chat,
 // required holder or "", closed record or "", now (ms), retention (ms).
-// Returns {1, holder} or {0, ”} when the case is gone, {-1, ”} when it
+// Returns {1, holder}; {0, ""} when the case is gone; {-1, ""} when it
 // is not the required holder's.
 var closeScript = redis.NewScript(`
 local v = redis.call('HGET', KEYS[3], ARGV[1])
