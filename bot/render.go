@@ -24,7 +24,10 @@ func Render(c *locales.Catalog, lang string, chatID int64, r flows.Reply) (Out, 
 	if len(r.Choices) > 0 {
 		out.Buttons = make([][]Button, 0, len(r.Choices))
 	}
-	for _, ch := range r.Choices {
+	// One backing array for every one-button row: one allocation per
+	// keyboard instead of one per button.
+	cells := make([]Button, len(r.Choices))
+	for i, ch := range r.Choices {
 		label := ch.Text
 		if label == "" {
 			s, err := c.Text(lang, ch.Label, nil)
@@ -33,7 +36,8 @@ func Render(c *locales.Catalog, lang string, chatID int64, r flows.Reply) (Out, 
 			}
 			label = s
 		}
-		out.Buttons = append(out.Buttons, []Button{{Text: label, Data: ch.Data}})
+		cells[i] = Button{Text: label, Data: ch.Data}
+		out.Buttons = append(out.Buttons, cells[i:i+1:i+1])
 	}
 	return out, nil
 }

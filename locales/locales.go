@@ -59,6 +59,9 @@ type Catalog struct {
 	unreviewed map[string]bool
 	// args holds the template arguments of each reference message.
 	args map[string][]string
+	// plain and simple make the common renders cheap (see fast.go).
+	plain  map[string]map[string]string
+	simple map[string]map[string]simpleTemplate
 }
 
 // New loads the embedded message files.
@@ -102,6 +105,7 @@ func Load(fsys fs.FS) (*Catalog, error) {
 				return nil, fmt.Errorf("locale %s: message %q defined twice", name, m.ID)
 			}
 			c.ids[lang][m.ID] = true
+			c.addSimple(lang, m)
 			if lang == Reference {
 				c.args[m.ID] = templateArgs(m.Other, m.One, m.Few, m.Many, m.Two, m.Zero)
 			}
@@ -114,6 +118,7 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		c.rtl[l.Code] = l.RTL
 	}
 	c.matcher = language.NewMatcher(c.tags)
+	c.prerender()
 	return c, nil
 }
 
@@ -195,6 +200,14 @@ func reviewLine(data []byte) string {
 // dates, numbers and links keep their order. "Count" selects the plural
 // form. A message missing in lang falls back to the reference text.
 func (c *Catalog) Text(lang, id string, args map[string]any) (string, error) {
+	if s, ok := c.fast(lang, id, args); ok {
+		return s, nil
+	}
+	return c.render(lang, id, args)
+}
+
+// render is Text without the cache.
+func (c *Catalog) render(lang, id string, args map[string]any) (string, error) {
 	loc, ok := c.localizers[lang]
 	if !ok {
 		loc = c.localizers[Reference]
