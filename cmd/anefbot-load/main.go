@@ -1,0 +1,370 @@
+// Command anefbot-load measures the real bot under load. It starts a fake
+// Telegram Bot API on loopback that plays many people in a closed loop
+// (each presses a random button of the latest keyboard, types a date where
+// one is asked, sometimes types text or a command, restarts at the end of
+// a path; language codes mixed), runs the anefbot binary against it with a
+// real Redis, and prints, for each number of people: updates/s, latency
+// from update to first reply (p50/p90/p99), bot CPU per update, peak
+// memory, Redis commands and CPU per update, messages too long for
+// Telegram, and the highest send rate per chat and overall.
+//
+//	go run ./cmd/anefbot-load -people 1000,10000,100000 -json load.json
+//
+// Redis figures are read from INFO: they are exact only on a Redis that
+// nothing else uses during the run. Linux only (CPU and memory are read
+// from /proc). See docs/performance.md.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// options are the command-line flags.
+type options struct {
+	people   []int
+	think    time.Duration
+	warmup   time.Duration
+	duration time.Duration
+	quiet    time.Duration
+	giveUp   time.Duration
+	redisURL string
+	botPath  string
+	workers  int
+	env      []string
+	jsonOut  string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "anefbot-load:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("anefbot-load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	people := fs.String("people", "1000,10000,100000", "numbers of simulated people, one run each, comma-separated")
+	fs.DurationVar(&o.think, "think", 5*time.Second, "mean time a person takes between the end of the bot's turn and their next move (exponential); 0 for none")
+	fs.DurationVar(&o.warmup, "warmup", 5*time.Second, "time before measuring, while everyone starts")
+	fs.DurationVar(&o.duration, "duration", 20*time.Second, "measurement window of each run")
+	fs.DurationVar(&o.quiet, "quiet", 150*time.Millisecond, "a turn that ends without a keyboard is over after this silence")
+	fs.DurationVar(&o.giveUp, "give-up", time.Minute, "an update unanswered this long is counted as unanswered and the person moves on")
+	fs.StringVar(&o.redisURL, "redis-url", or(os.Getenv("REDIS_URL"), "redis://127.0.0.1:6379/0"), "Redis the bot uses; use one nothing else uses for exact Redis figures")
+	fs.StringVar(&o.botPath, "bot", "", "anefbot binary to run; empty: build ./cmd/anefbot of the current module")
+	fs.IntVar(&o.workers, "workers", 0, "WORKERS of the bot; 0 for its default")
+	fs.Func("env", "extra KEY=VALUE setting of the bot (repeatable), e.g. the outbox limits raised", func(s string) error {
+		if !strings.Contains(s, "=") {
+			return errors.New("want KEY=VALUE")
+		}
+		o.env = append(o.env, s)
+		return nil
+	})
+	fs.StringVar(&o.jsonOut, "json", "", "write the results as JSON to this file (for the plot)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	for _, f := range strings.Split(*people, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("-people: %q is not a positive number", f)
+		}
+		o.people = append(o.people, n)
+	}
+	return o, nil
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// Report is the JSON output: the machine, then one Run per crowd size.
+type Report struct {
+	Machine Machine `json:"machine"`
+	Runs    []Run   `json:"runs"`
+}
+
+// Machine describes where the figures were measured.
+type Machine struct {
+	Cores        int      `json:"cores"`
+	CPU          string   `json:"cpu"`
+	Go           string   `json:"go"`
+	Redis        string   `json:"redis"`
+	ThinkSeconds float64  `json:"think_s"`
+	Settings     []string `json:"settings,omitempty"`
+	Date         string   `json:"date"`
+}
+
+// Run is the figures of one crowd size over the measurement window.
+type Run struct {
+	People         int     `json:"people"`
+	Seconds        float64 `json:"seconds"`
+	Updates        int64   `json:"updates"`
+	UpdatesPerS    float64 `json:"updates_per_s"`
+	P50ms          float64 `json:"p50_ms"`
+	P90ms          float64 `json:"p90_ms"`
+	P99ms          float64 `json:"p99_ms"`
+	Replies        int     `json:"replies_timed"`
+	BotCPUus       float64 `json:"bot_cpu_us_per_update"`
+	RedisCPUus     float64 `json:"redis_cpu_us_per_update"`
+	PeakRSSMiB     float64 `json:"bot_peak_rss_mib"`
+	RSSMiB         float64 `json:"bot_rss_mib"`
+	RedisCmds      float64 `json:"redis_commands_per_update"`
+	Messages       int64   `json:"messages"`
+	TooLong        int     `json:"messages_too_long"`
+	MaxPerChatPerS int     `json:"max_messages_per_chat_per_s"`
+	MaxOverallPerS int     `json:"max_messages_per_s"`
+	Unanswered     int64   `json:"unanswered"`
+	BacklogAtEnd   int     `json:"backlog_at_end"`
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	ropts, err := redis.ParseURL(o.redisURL)
+	if err != nil {
+		return errors.New("-redis-url: not a redis:// URL")
+	}
+	rdb := redis.NewClient(ropts)
+	defer rdb.Close()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	bin := o.botPath
+	if bin == "" {
+		dir, err := os.MkdirTemp("", "anefbot-load")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		if bin, err = buildBot(ctx, dir, stderr); err != nil {
+			return err
+		}
+	}
+	rep := Report{Machine: machine(ctx, rdb, o)}
+	fmt.Fprintf(stdout, "%d cores (%s), %s, Redis %s, think %s\n", rep.Machine.Cores, rep.Machine.CPU, rep.Machine.Go, rep.Machine.Redis, o.think)
+	for i, n := range o.people {
+		if ctx.Err() != nil {
+			break
+		}
+		r, err := runOnce(ctx, o, bin, rdb, n, int64(i+1)*1_000_000_000)
+		if err != nil {
+			return fmt.Errorf("%d people: %w", n, err)
+		}
+		rep.Runs = append(rep.Runs, r)
+		printRuns(stdout, rep.Runs)
+	}
+	if o.jsonOut != "" {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		if err := os.WriteFile(o.jsonOut, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func buildBot(ctx context.Context, dir string, stderr io.Writer) (string, error) {
+	bin := filepath.Join(dir, "anefbot")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/anefbot/anefbot/cmd/anefbot")
+	cmd.Stdout, cmd.Stderr = stderr, stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("build the bot: %w", err)
+	}
+	return bin, nil
+}
+
+func machine(ctx context.Context, rdb *redis.Client, o options) Machine {
+	m := Machine{Cores: runtime.NumCPU(), CPU: "unknown", Go: runtime.Version(), Redis: redisVersion(ctx, rdb),
+		ThinkSeconds: o.think.Seconds(), Settings: o.env, Date: time.Now().UTC().Format(time.DateOnly)}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "model name"); ok {
+				m.CPU = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+				break
+			}
+		}
+	}
+	return m
+}
+
+func printRuns(w io.Writer, runs []Run) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "people\tupdates/s\tp50 ms\tp90 ms\tp99 ms\tbot CPU µs/upd\tRedis CPU µs/upd\tpeak RSS MiB\tRedis cmds/upd\t>4096\tmax/chat/s\tmax/s\tunanswered\t")
+	for _, r := range runs {
+		fmt.Fprintf(tw, "%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.1f\t%.2f\t%d\t%d\t%d\t%d\t\n",
+			r.People, r.UpdatesPerS, r.P50ms, r.P90ms, r.P99ms, r.BotCPUus, r.RedisCPUus, r.PeakRSSMiB,
+			r.RedisCmds, r.TooLong, r.MaxPerChatPerS, r.MaxOverallPerS, r.Unanswered)
+	}
+	tw.Flush()
+}
+
+// runOnce runs the bot against n people and measures one window.
+func runOnce(ctx context.Context, o options, bin string, rdb *redis.Client, n int, firstChat int64) (Run, error) {
+	var c *crowd
+	api, err := newFakeAPI(func(m sent) { c.received(m) })
+	if err != nil {
+		return Run{}, err
+	}
+	defer api.close()
+	lat := &latencies{}
+	c = newCrowd(api, n, o.think, o.quiet, o.giveUp, firstChat, lat)
+	prefix := fmt.Sprintf("load%08x:", rand.Uint32())
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		_, _ = deleteKeys(cctx, rdb, prefix)
+	}()
+	proc, err := startBot(bin, o, api.endpoint(), prefix)
+	if err != nil {
+		return Run{}, err
+	}
+	defer stopBot(proc)
+	if err := waitPolling(ctx, api); err != nil {
+		return Run{}, err
+	}
+	c.start(max(o.think, time.Second))
+	defer c.stop()
+	if !sleep(ctx, o.warmup) {
+		return Run{}, ctx.Err()
+	}
+	return measure(ctx, o, api, c, lat, rdb, proc.Process.Pid, n)
+}
+
+func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latencies, rdb *redis.Client, pid, n int) (Run, error) {
+	t0 := time.Now()
+	lat.window(t0, t0.Add(o.duration))
+	api.stats.reset()
+	cpu0, err := procCPU(pid)
+	if err != nil {
+		return Run{}, err
+	}
+	red0, err := readRedis(ctx, rdb)
+	if err != nil {
+		return Run{}, err
+	}
+	up0, un0 := api.handedOut(), c.unanswered.Load()
+	if !sleep(ctx, o.duration) {
+		return Run{}, ctx.Err()
+	}
+	elapsed := time.Since(t0)
+	cpu1, err := procCPU(pid)
+	if err != nil {
+		return Run{}, err
+	}
+	red1, err := readRedis(ctx, rdb)
+	if err != nil {
+		return Run{}, err
+	}
+	rss, peak, err := procMemory(pid)
+	if err != nil {
+		return Run{}, err
+	}
+	r := Run{People: n, Seconds: elapsed.Seconds(), Updates: api.handedOut() - up0,
+		PeakRSSMiB: mib(peak), RSSMiB: mib(rss), Unanswered: c.unanswered.Load() - un0, BacklogAtEnd: api.backlog()}
+	r.UpdatesPerS = float64(r.Updates) / elapsed.Seconds()
+	ps, count := lat.percentiles(0.5, 0.9, 0.99)
+	r.P50ms, r.P90ms, r.P99ms, r.Replies = ms(ps[0]), ms(ps[1]), ms(ps[2]), count
+	if r.Updates > 0 {
+		u := float64(r.Updates)
+		r.BotCPUus = float64((cpu1 - cpu0).Microseconds()) / u
+		r.RedisCPUus = float64((red1.cpu - red0.cpu).Microseconds()) / u
+		r.RedisCmds = float64(red1.commands-red0.commands-2) / u // minus the tool's own INFO
+	}
+	f := api.stats.figures()
+	r.Messages, r.TooLong, r.MaxPerChatPerS, r.MaxOverallPerS = f.Messages, f.TooLong, f.MaxPerChatPerS, f.MaxOverallPerS
+	return r, nil
+}
+
+func mib(b int64) float64        { return float64(b) / (1 << 20) }
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-time.After(d):
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// startBot runs the anefbot binary against the fake with its own key
+// prefix, logging errors only.
+func startBot(bin string, o options, endpoint, prefix string) (*exec.Cmd, error) {
+	cmd := exec.Command(bin)
+	cmd.Env = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + os.Getenv("HOME"),
+		"TELEGRAM_BOT_TOKEN=" + token,
+		"TELEGRAM_API_ENDPOINT=" + endpoint,
+		"REDIS_URL=" + o.redisURL,
+		"REDIS_PREFIX=" + prefix,
+		"LOG_LEVEL=error",
+	}
+	if o.workers > 0 {
+		cmd.Env = append(cmd.Env, "WORKERS="+strconv.Itoa(o.workers))
+	}
+	cmd.Env = append(cmd.Env, o.env...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start the bot: %w", err)
+	}
+	return cmd, nil
+}
+
+// stopBot asks the bot to stop as a service manager would, and kills it
+// if it does not within ten seconds.
+func stopBot(cmd *exec.Cmd) {
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
+// waitPolling waits until the bot has connected and started polling.
+func waitPolling(ctx context.Context, api *fakeAPI) error {
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		api.mu.Lock()
+		polling := api.methods["getUpdates"] > 0
+		api.mu.Unlock()
+		if polling {
+			return nil
+		}
+		if !sleep(ctx, 20*time.Millisecond) {
+			return ctx.Err()
+		}
+	}
+	return errors.New("the bot did not start polling within 15s")
+}
