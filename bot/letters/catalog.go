@@ -1,0 +1,199 @@
+package letters
+
+import "github.com/anefbot/anefbot/flows"
+
+// FieldKind says how a field is asked and checked.
+type FieldKind int
+
+const (
+	// TextField is typed text (a name, an address).
+	TextField FieldKind = iota
+	// DateField is a date typed freely (flows.ParseDate).
+	DateField
+	// DepField is a département number: 01 to 95, 2A, 2B, 971 to 976.
+	DepField
+	// ChoiceField is answered with buttons only.
+	ChoiceField
+)
+
+// Field is one thing a letter needs from the person.
+type Field struct {
+	// Key names the field in a draft; its question is the message
+	// "letters_ask_<Key>".
+	Key      string
+	Kind     FieldKind
+	Optional bool
+	// Session is the flows answer key that may already hold the value:
+	// then it is not asked.
+	Session string
+	// Choices are the options of a ChoiceField; each is labelled by the
+	// message "letters_choice_<Key>_<option>".
+	Choices []string
+	// Only limits the question to these situations (flows.KeySituation);
+	// empty means always.
+	Only []string
+	// Max is the longest text accepted, in characters.
+	Max int
+}
+
+// Letter is one kind of letter.
+type Letter struct {
+	// ID is short and stable: it is carried in button data and names the
+	// template (templates/<ID>.tmpl) and the messages "letters_*_<ID>".
+	ID string
+	// PDF is false for a text to paste into a form (sent as a message).
+	PDF bool
+	// File is the name of the PDF document sent.
+	File   string
+	Fields []Field
+}
+
+// Field keys.
+const (
+	fName    = "name"
+	fAddress = "address"
+	fNumber  = "number"
+	fDep     = "dep"
+	fPref    = "pref"
+	fExpiry  = "exp"
+	fFiled   = "fil"
+	fAPIEnd  = "api"
+	fADFEnd  = "adf"
+	fSince   = "since"
+	fSent    = "sent"
+	fOrg     = "org"
+	fOrgAddr = "orgaddr"
+)
+
+// Organisations that may refuse the attestation (anef.md §8 T9).
+const (
+	OrgEmployer    = "employer"
+	OrgCAF         = "caf"
+	OrgCPAM        = "cpam"
+	OrgFranceTrav  = "ft"
+	maxName        = 80
+	maxAddress     = 200
+	maxNumber      = 20
+	maxOrgAddress  = 200
+	maxPrefAddress = 200
+)
+
+// The préfecture letters share their first fields: who writes, and where.
+func senderFields() []Field {
+	return []Field{
+		{Key: fName, Kind: TextField, Max: maxName},
+		{Key: fAddress, Kind: TextField, Max: maxAddress},
+		{Key: fNumber, Kind: TextField, Optional: true, Max: maxNumber},
+		{Key: fDep, Kind: DepField, Session: flows.KeyDepartement},
+		{Key: fPref, Kind: TextField, Optional: true, Max: maxPrefAddress},
+	}
+}
+
+func date(key, session string, only ...string) Field {
+	return Field{Key: key, Kind: DateField, Optional: true, Session: session, Only: only}
+}
+
+// Letters are every letter, in the order they are offered.
+var Letters = []Letter{
+	{ID: "api", PDF: true, File: "demande-attestation-prolongation.pdf", Fields: append(senderFields(),
+		date(fExpiry, flows.KeyExpiry), date(fFiled, flows.KeyFiled),
+		date(fAPIEnd, flows.KeyAPIEnd, "t4"))},
+	{ID: "substitution", PDF: true, File: "demande-solution-substitution.pdf", Fields: append(senderFields(),
+		date(fExpiry, flows.KeyExpiry), date(fSince, ""))},
+	{ID: "adf", PDF: true, File: "demande-remise-titre.pdf", Fields: append(senderFields(),
+		date(fADFEnd, flows.KeyADFEnd))},
+	{ID: "motifs", PDF: true, File: "demande-motifs-refus-implicite.pdf", Fields: append(senderFields(),
+		date(fFiled, flows.KeyFiled))},
+	{ID: "organisation", PDF: true, File: "reclamation-attestation.pdf", Fields: []Field{
+		{Key: fOrg, Kind: ChoiceField, Choices: []string{OrgEmployer, OrgCAF, OrgCPAM, OrgFranceTrav}},
+		{Key: fOrgAddr, Kind: TextField, Optional: true, Max: maxOrgAddress},
+		{Key: fName, Kind: TextField, Max: maxName},
+		{Key: fAddress, Kind: TextField, Max: maxAddress},
+		date(fExpiry, flows.KeyExpiry), date(fAPIEnd, flows.KeyAPIEnd),
+	}},
+	{ID: "ddd", PDF: false, Fields: []Field{
+		// The Défenseur des droits is competent for CAF, CPAM and France
+		// Travail, not for employers (anef.md §2.2 I).
+		{Key: fOrg, Kind: ChoiceField, Choices: []string{OrgCAF, OrgCPAM, OrgFranceTrav}, Only: []string{"t9"}},
+		{Key: fDep, Kind: DepField, Optional: true, Session: flows.KeyDepartement},
+		date(fExpiry, flows.KeyExpiry, "t1", "t2", "t3", "t4"),
+		date(fFiled, flows.KeyFiled, "t3", "t4", "t5"),
+		date(fAPIEnd, flows.KeyAPIEnd, "t4", "t9"),
+		date(fADFEnd, flows.KeyADFEnd, "t7"),
+		date(fSent, ""),
+	}},
+}
+
+// ByID returns the letter with id.
+func ByID(id string) (Letter, bool) {
+	for _, l := range Letters {
+		if l.ID == id {
+			return l, true
+		}
+	}
+	return Letter{}, false
+}
+
+// asks reports whether f is asked in situation sit.
+func (f Field) asks(sit string) bool {
+	if len(f.Only) == 0 {
+		return true
+	}
+	for _, s := range f.Only {
+		if s == sit {
+			return true
+		}
+	}
+	return false
+}
+
+// bySituation lists the letters that are a step of each blockage's plan
+// (anef.md §8). Situations absent here get no letter: an urgent case, a
+// late renewal or travel need a person, not a letter (§8 T-URGENT, T8,
+// T11); T6 needs an answer before the ANEF deadline first.
+var bySituation = map[string][]string{
+	"t1":    {"substitution", "ddd"},        // §8 T1 steps 4-5
+	"t2":    {"substitution", "ddd"},        // §8 T2 steps 3-4
+	"t3":    {"api", "motifs", "ddd"},       // §8 T3 steps 2-3, §3.4
+	"t4":    {"api", "ddd"},                 // §8 T4 (as T3)
+	"t5":    {"motifs", "ddd"},              // §8 T5 step 3
+	"t7":    {"adf", "ddd"},                 // §8 T7 steps 3-4
+	"t9":    {"organisation", "ddd"},        // §8 T9 steps 2-3
+	"t10":   {"ddd"},                        // §8 T10
+	"":      {"substitution", "api", "ddd"}, // unknown situation: the §2.3 ladder
+	"other": {"substitution", "ddd"},        // §2.3 steps 4 and 6
+}
+
+// For returns the letters offered under plan for a person with facts f,
+// in order. Plans of an urgent situation offer none: a person must look
+// at those first (anef.md §8 T-URGENT).
+func For(plan string, f flows.Facts) []Letter {
+	if plan == "plan_urgent" {
+		return nil
+	}
+	sit := f.Answers[flows.KeySituation]
+	ids, ok := bySituation[sit]
+	if !ok {
+		return nil
+	}
+	var out []Letter
+	for _, id := range ids {
+		if id == "motifs" && !refusalArisen(f) {
+			continue
+		}
+		l, _ := ByID(id)
+		out = append(out, l)
+	}
+	return out
+}
+
+// refusalArisen: the reasons of an implicit refusal can be asked only once
+// it exists: 4 months after filing (R432-2, anef.md §3.4). Without a filing
+// date the person decides (T5 is "stuck for months").
+func refusalArisen(f flows.Facts) bool {
+	filed, ok := f.Date(flows.KeyFiled)
+	if !ok {
+		return f.Answers[flows.KeySituation] == "t5"
+	}
+	return !flows.ImplicitRefusal(filed).After(f.Today)
+}

@@ -1,0 +1,21 @@
+// Package letters writes ready-to-send French letters from what a person
+// told the bot: a request to the préfecture for the attestation de
+// prolongation d'instruction, for the solution de substitution, for the
+// delivery of the card after an ADF, for the reasons of an implicit
+// refusal; a complaint to an organisation that refuses the attestation;
+// and the text to paste into the Défenseur des droits' online form.
+//
+// Each letter is a text/template file in templates/, reviewed as text by
+// people who know the law, with the section of the domain brief behind
+// each legal sentence in a template comment. Compose fills a template with
+// Facts; PDF lays the result out on A4 with an embedded DejaVu Serif font
+// (fonts/LICENSE), so French accents and Latin names of every European
+// language are drawn. Names in other scripts are not drawn: the
+// conversation asks for the name in Latin letters, as on the titre de
+// séjour, and anything the font cannot draw is left as a dotted line to
+// fill in by hand.
+//
+// The conversation that collects the missing fields (Service) keeps its
+// draft in Redis under the chat's hash tag with a short expiry, deletes it
+// as soon as the letter is produced, and never stores the PDF.
+package letters

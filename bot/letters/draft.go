@@ -1,0 +1,100 @@
+package letters
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// DefaultDraftTTL is how long a letter being prepared is kept without
+// activity: long enough to find a document, short enough that what was
+// typed does not linger.
+const DefaultDraftTTL = 30 * time.Minute
+
+// Draft is a letter being prepared: which letter, the answers given so far
+// and where the conversation stands. It holds personal data: it lives in
+// Redis with a short expiry and is deleted once the letter is produced.
+type Draft struct {
+	// Letter is the letter's ID; empty while the person chooses among
+	// Offer.
+	Letter string   `json:"l,omitempty"`
+	Offer  []string `json:"o,omitempty"`
+	Lang   string   `json:"g,omitempty"`
+	// Situation is flows.KeySituation's value when the letter was offered.
+	Situation string `json:"t,omitempty"`
+	// Seq changes whenever the buttons on screen change meaning.
+	Seq int `json:"q"`
+	// Values maps a field key to its answer; "" is a skipped field.
+	Values map[string]string `json:"v,omitempty"`
+	// Asked lists the fields answered in the conversation, in order, for
+	// Back (values that came from the session are not in it).
+	Asked []string `json:"a,omitempty"`
+}
+
+// LogValue keeps the answers out of logs.
+func (d Draft) LogValue() slog.Value { return slog.GroupValue(slog.String("letter", d.Letter)) }
+
+// Store keeps one draft per chat in Redis under the chat's hash tag, so a
+// chat's keys stay in one Cluster slot. It is safe for concurrent use.
+type Store struct {
+	rdb    redis.UniversalClient
+	prefix string
+	ttl    time.Duration
+}
+
+// NewStore returns a Store; prefix starts every key (REDIS_PREFIX).
+func NewStore(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Store {
+	if ttl <= 0 {
+		ttl = DefaultDraftTTL
+	}
+	return &Store{rdb: rdb, prefix: prefix, ttl: ttl}
+}
+
+// Key returns the draft key of a chat.
+func (s *Store) Key(chatID int64) string {
+	return s.prefix + "{c:" + strconv.FormatInt(chatID, 10) + "}:letter"
+}
+
+// Load returns the chat's draft; ok is false when there is none (never
+// started, produced, cancelled or expired).
+func (s *Store) Load(ctx context.Context, chatID int64) (d Draft, ok bool, err error) {
+	data, err := s.rdb.Get(ctx, s.Key(chatID)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return Draft{}, false, nil
+	}
+	if err != nil {
+		return Draft{}, false, fmt.Errorf("load letter draft: %w", err)
+	}
+	if err := json.Unmarshal(data, &d); err != nil {
+		// A draft written by an incompatible version: start again.
+		return Draft{}, false, nil
+	}
+	return d, true, nil
+}
+
+// Save stores the draft and restarts its expiry.
+func (s *Store) Save(ctx context.Context, chatID int64, d Draft) error {
+	data, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("encode letter draft: %w", err)
+	}
+	if err := s.rdb.Set(ctx, s.Key(chatID), data, s.ttl).Err(); err != nil {
+		return fmt.Errorf("save letter draft: %w", err)
+	}
+	return nil
+}
+
+// Delete removes the chat's draft and reports whether there was one.
+func (s *Store) Delete(ctx context.Context, chatID int64) (bool, error) {
+	n, err := s.rdb.Del(ctx, s.Key(chatID)).Result()
+	if err != nil {
+		return false, fmt.Errorf("delete letter draft: %w", err)
+	}
+	return n > 0, nil
+}

@@ -1,0 +1,171 @@
+package letters
+
+import (
+	"bytes"
+	"compress/zlib"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf16"
+)
+
+// pdfText is a small text extractor for the PDFs fpdf writes with UTF-8
+// fonts: it inflates the content streams (not the embedded font files)
+// and decodes the UTF-16BE strings shown with Tj. Enough to check that a
+// letter's facts are in the document a person receives, in pure Go.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	checkPDFStructure(t, pdf)
+	var out strings.Builder
+	for _, stream := range contentStreams(t, pdf) {
+		for _, s := range shownStrings(stream) {
+			out.WriteString(decodeUTF16BE(s))
+			out.WriteString(" ")
+		}
+	}
+	return normalizeSpace(out.String())
+}
+
+var streamRE = regexp.MustCompile(`(?s)<<([^>]*)>>\s*stream\r?\n`)
+
+func contentStreams(t *testing.T, pdf []byte) [][]byte {
+	var out [][]byte
+	for _, m := range streamRE.FindAllSubmatchIndex(pdf, -1) {
+		dict := string(pdf[m[2]:m[3]])
+		start := m[1]
+		end := bytes.Index(pdf[start:], []byte("endstream"))
+		if end < 0 {
+			t.Fatal("pdf: stream without endstream")
+		}
+		data := pdf[start : start+end]
+		if strings.Contains(dict, "/Length1") || strings.Contains(dict, "/Subtype") {
+			continue // an embedded font file or an image
+		}
+		if strings.Contains(dict, "/FlateDecode") {
+			r, err := zlib.NewReader(bytes.NewReader(data))
+			if err != nil {
+				continue // a font's CIDToGIDMap and the like: not text
+			}
+			inflated, err := io.ReadAll(r)
+			if err != nil {
+				t.Fatalf("pdf: inflate: %v", err)
+			}
+			data = inflated
+		}
+		out = append(out, data)
+	}
+	return out
+}
+
+// shownStrings returns the literal strings of "(...) Tj" operators.
+func shownStrings(stream []byte) [][]byte {
+	var out [][]byte
+	for i := 0; i < len(stream); i++ {
+		if stream[i] != '(' {
+			continue
+		}
+		s, next := literal(stream, i+1)
+		rest := bytes.TrimLeft(stream[next:], " \r\n")
+		if bytes.HasPrefix(rest, []byte("Tj")) {
+			out = append(out, s)
+		}
+		i = next - 1
+	}
+	return out
+}
+
+// literal reads a PDF literal string starting after its "(".
+func literal(b []byte, i int) ([]byte, int) {
+	var s []byte
+	depth := 1
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c == '\\' && i+1 < len(b):
+			i++
+			switch e := b[i]; e {
+			case 'n':
+				s = append(s, '\n')
+			case 'r':
+				s = append(s, '\r')
+			case 't':
+				s = append(s, '\t')
+			default:
+				if e >= '0' && e <= '7' {
+					v, n := 0, 0
+					for n < 3 && i < len(b) && b[i] >= '0' && b[i] <= '7' {
+						v, i, n = v*8+int(b[i]-'0'), i+1, n+1
+					}
+					i--
+					s = append(s, byte(v))
+				} else {
+					s = append(s, e)
+				}
+			}
+		case c == '(':
+			depth++
+			s = append(s, c)
+		case c == ')':
+			depth--
+			if depth == 0 {
+				return s, i + 1
+			}
+			s = append(s, c)
+		default:
+			s = append(s, c)
+		}
+	}
+	return s, i
+}
+
+func decodeUTF16BE(b []byte) string {
+	u := make([]uint16, 0, len(b)/2)
+	for i := 0; i+1 < len(b); i += 2 {
+		u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
+	}
+	return string(utf16.Decode(u))
+}
+
+// normalizeSpace turns no-break spaces and runs of white space into one
+// space, so facts split across lines are found.
+func normalizeSpace(s string) string {
+	s = strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// checkPDFStructure checks what a PDF reader needs first: the header, a
+// cross-reference table whose offsets point at the objects, a trailer
+// and the end marker.
+func checkPDFStructure(t *testing.T, pdf []byte) {
+	t.Helper()
+	if !bytes.HasPrefix(pdf, []byte("%PDF-1.")) {
+		t.Fatalf("pdf: bad header %q", pdf[:min(len(pdf), 8)])
+	}
+	if !bytes.HasSuffix(bytes.TrimRight(pdf, "\r\n"), []byte("%%EOF")) {
+		t.Fatal("pdf: no end-of-file marker")
+	}
+	x := bytes.LastIndex(pdf, []byte("startxref"))
+	if x < 0 {
+		t.Fatal("pdf: no startxref")
+	}
+	var off int
+	if _, err := fmt.Sscan(string(pdf[x+len("startxref"):]), &off); err != nil || off <= 0 || off >= len(pdf) {
+		t.Fatalf("pdf: bad startxref %d (%v)", off, err)
+	}
+	if !bytes.HasPrefix(pdf[off:], []byte("xref")) {
+		t.Fatalf("pdf: startxref does not point at the xref table")
+	}
+	entries := regexp.MustCompile(`(\d{10}) 00000 n`).FindAllSubmatch(pdf[off:], -1)
+	if len(entries) == 0 {
+		t.Fatal("pdf: empty xref table")
+	}
+	for i, e := range entries {
+		o, _ := strconv.Atoi(string(e[1]))
+		if !regexp.MustCompile(`^\d+ 0 obj`).Match(pdf[o:min(len(pdf), o+20)]) {
+			t.Fatalf("pdf: xref entry %d points at %q, not an object", i+1, pdf[o:min(len(pdf), o+20)])
+		}
+	}
+}

@@ -1,0 +1,386 @@
+package letters
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/flows"
+)
+
+// OfferID is the plan offer's ID: pressing it yields effect "offer:letter".
+const OfferID = "letter"
+
+// pressPrefix starts the data of the letter conversation's buttons:
+// "l:<seq>:<option>".
+const pressPrefix = "l:"
+
+// FollowUp is the hook a reminders feature provides to remind the person
+// to follow up on a letter sent on a day. When set, the bot offers it
+// after the letter; see docs/letters.md.
+type FollowUp func(ctx context.Context, chatID int64, lang, letterID string, sent time.Time) error
+
+// Service is the letter conversation: the plan offer, the effect that
+// starts it, the middleware that takes the person's answers while a
+// letter is prepared, and the forgetter. Safe for concurrent use.
+type Service struct {
+	store    *Store
+	followUp FollowUp
+}
+
+// NewService returns a Service over store; followUp may be nil.
+func NewService(store *Store, followUp FollowUp) *Service {
+	return &Service{store: store, followUp: followUp}
+}
+
+// Offer is the "Get a letter" button, shown under the plans where a
+// letter is a step (For).
+func (s *Service) Offer() flows.Offer {
+	return flows.Offer{ID: OfferID, Label: "letters_btn_offer", Show: func(plan string, f flows.Facts) bool {
+		return len(For(plan, f)) > 0
+	}}
+}
+
+// Forget erases the chat's letter in preparation, for /forget.
+func (s *Service) Forget(ctx context.Context, chatID int64) ([]string, error) {
+	ok, err := s.store.Delete(ctx, chatID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return []string{"letters_forgotten"}, nil
+}
+
+// today is the French civil date of now, as flows computes dates.
+func today(now time.Time) time.Time {
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// Start is the effect handler of "offer:letter": it offers the letters of
+// the plan, or starts the only one.
+func (s *Service) Start(ctx context.Context, b *bot.Bot, chatID int64, sess flows.Session, e flows.Effect) error {
+	now := b.Now()
+	letters := For(e.Data["plan"], flows.Facts{Answers: sess.Answers, Today: today(now)})
+	if len(letters) == 0 {
+		return b.Say(ctx, chatID, sess.Lang, "letters_none", nil)
+	}
+	d := Draft{Lang: sess.Lang, Situation: sess.Answer(flows.KeySituation), Values: known(sess)}
+	if len(letters) == 1 {
+		return s.choose(ctx, b, chatID, d, letters[0].ID)
+	}
+	r := flows.Reply{Parts: []flows.Part{{ID: "letters_pick"}}}
+	for _, l := range letters {
+		d.Offer = append(d.Offer, l.ID)
+		r.Choices = append(r.Choices, flows.Choice{Data: data(d.Seq, "pick="+l.ID), Label: "letters_title_" + l.ID})
+	}
+	r.Choices = append(r.Choices, flows.Choice{Data: data(d.Seq, "cancel"), Label: "letters_btn_cancel"})
+	if err := s.store.Save(ctx, chatID, d); err != nil {
+		return err
+	}
+	return b.Reply(ctx, chatID, d.Lang, []flows.Reply{r})
+}
+
+// known copies what the session already holds for the letters, so it is
+// not asked again.
+func known(sess flows.Session) map[string]string {
+	v := map[string]string{}
+	for _, l := range Letters {
+		for _, f := range l.Fields {
+			if f.Session == "" {
+				continue
+			}
+			if a := sess.Answer(f.Session); a != "" && f.valid(a) {
+				v[f.Key] = a
+			}
+		}
+	}
+	return v
+}
+
+// valid checks a value taken from the session.
+func (f Field) valid(v string) bool {
+	switch f.Kind {
+	case DateField:
+		_, err := time.Parse(isoDate, v)
+		return err == nil
+	case DepField:
+		_, ok := Departement(v)
+		return ok
+	}
+	return false
+}
+
+func data(seq int, option string) string {
+	return pressPrefix + strconv.Itoa(seq) + ":" + option
+}
+
+func parseData(s string) (seq int, option string, ok bool) {
+	rest, ok := strings.CutPrefix(s, pressPrefix)
+	if !ok {
+		return 0, "", false
+	}
+	num, option, ok := strings.Cut(rest, ":")
+	seq, err := strconv.Atoi(num)
+	return seq, option, ok && err == nil && option != ""
+}
+
+// Middleware takes the person's answers and button presses while a letter
+// is being prepared, before the conversation engine. Only text messages
+// and a few commands cost a Redis read; other updates pass straight on.
+func (s *Service) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
+	return func(ctx context.Context, u bot.Update) error {
+		if !u.Private {
+			return next(ctx, u)
+		}
+		switch {
+		case u.Kind == bot.Callback && strings.HasPrefix(u.Data, pressPrefix):
+			if u.CallbackID != "" {
+				if err := b.Sender().Ack(ctx, u.CallbackID); err != nil {
+					b.Logger().Warn("ack callback", "component", "letters", "chat", bot.ChatHash(u.ChatID), "err", err)
+				}
+			}
+			return s.press(ctx, b, u)
+		case u.Kind == bot.Message:
+			return s.message(ctx, b, u, next)
+		}
+		return next(ctx, u)
+	}
+}
+
+// command returns a message's command name, lower case, or "".
+func command(text string) string {
+	text = strings.TrimSpace(text)
+	if !strings.HasPrefix(text, "/") {
+		return ""
+	}
+	head, _, _ := strings.Cut(text[1:], " ")
+	head, _, _ = strings.Cut(head, "@")
+	return strings.ToLower(head)
+}
+
+func (s *Service) message(ctx context.Context, b *bot.Bot, u bot.Update, next bot.Handler) error {
+	cmd := command(u.Text)
+	switch cmd {
+	case "start", "restart", "forget":
+		// Starting over drops the letter in preparation, then the
+		// conversation goes on as usual.
+		if _, err := s.store.Delete(ctx, u.ChatID); err != nil {
+			return err
+		}
+		return next(ctx, u)
+	case "", "cancel", "back":
+	default:
+		return next(ctx, u)
+	}
+	d, ok, err := s.store.Load(ctx, u.ChatID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return next(ctx, u)
+	}
+	switch cmd {
+	case "cancel":
+		return s.cancel(ctx, b, u.ChatID, d)
+	case "back":
+		return s.back(ctx, b, u.ChatID, d)
+	}
+	return s.answer(ctx, b, u.ChatID, d, u.Text)
+}
+
+func (s *Service) press(ctx context.Context, b *bot.Bot, u bot.Update) error {
+	seq, opt, ok := parseData(u.Data)
+	if id, found := strings.CutPrefix(opt, "remind="); ok && found {
+		return s.remind(ctx, b, u, id)
+	}
+	d, found, err := s.store.Load(ctx, u.ChatID)
+	if err != nil {
+		return err
+	}
+	if !found {
+		lang, err := b.Lang(ctx, u.ChatID, u.LangCode)
+		if err != nil {
+			return err
+		}
+		return b.Say(ctx, u.ChatID, lang, "letters_expired", nil)
+	}
+	if !ok || seq != d.Seq {
+		if err := b.Say(ctx, u.ChatID, d.Lang, "letters_stale", nil); err != nil {
+			return err
+		}
+		return s.ask(ctx, b, u.ChatID, d)
+	}
+	return s.option(ctx, b, u.ChatID, d, opt)
+}
+
+func (s *Service) option(ctx context.Context, b *bot.Bot, chatID int64, d Draft, opt string) error {
+	switch {
+	case opt == "cancel":
+		return s.cancel(ctx, b, chatID, d)
+	case opt == "back":
+		return s.back(ctx, b, chatID, d)
+	case opt == "again":
+		return s.choose(ctx, b, chatID, Draft{Lang: d.Lang, Situation: d.Situation, Seq: d.Seq, Values: d.preset()}, d.Letter)
+	case opt == "make" && d.Letter != "" && d.next() == nil:
+		return s.produce(ctx, b, chatID, d)
+	case opt == "skip":
+		if f := d.next(); f != nil && f.Optional {
+			return s.set(ctx, b, chatID, d, f.Key, "")
+		}
+	case strings.HasPrefix(opt, "pick="):
+		id := strings.TrimPrefix(opt, "pick=")
+		for _, o := range d.Offer {
+			if o == id && d.Letter == "" {
+				return s.choose(ctx, b, chatID, d, id)
+			}
+		}
+	case strings.HasPrefix(opt, "ch="):
+		v := strings.TrimPrefix(opt, "ch=")
+		if f := d.next(); f != nil && f.Kind == ChoiceField && contains(f.Choices, v) {
+			return s.set(ctx, b, chatID, d, f.Key, v)
+		}
+	}
+	// A button that does not fit the current question: show it again.
+	if err := b.Say(ctx, chatID, d.Lang, "letters_stale", nil); err != nil {
+		return err
+	}
+	return s.ask(ctx, b, chatID, d)
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// preset keeps the values that came from the session (not typed now) when
+// the person starts the letter again.
+func (d Draft) preset() map[string]string {
+	v := map[string]string{}
+	for k, x := range d.Values {
+		if !contains(d.Asked, k) {
+			v[k] = x
+		}
+	}
+	return v
+}
+
+func (s *Service) choose(ctx context.Context, b *bot.Bot, chatID int64, d Draft, id string) error {
+	d.Letter, d.Offer = id, nil
+	d.Seq++
+	return s.saveAndAsk(ctx, b, chatID, d)
+}
+
+func (s *Service) saveAndAsk(ctx context.Context, b *bot.Bot, chatID int64, d Draft) error {
+	if err := s.store.Save(ctx, chatID, d); err != nil {
+		return err
+	}
+	return s.ask(ctx, b, chatID, d)
+}
+
+// next returns the first field of the letter still to ask, or nil when
+// the letter is complete.
+func (d Draft) next() *Field {
+	l, ok := ByID(d.Letter)
+	if !ok {
+		return nil
+	}
+	for i := range l.Fields {
+		f := &l.Fields[i]
+		if _, done := d.Values[f.Key]; !done && f.asks(d.Situation) {
+			return f
+		}
+	}
+	return nil
+}
+
+func (s *Service) set(ctx context.Context, b *bot.Bot, chatID int64, d Draft, key, value string) error {
+	if d.Values == nil {
+		d.Values = map[string]string{}
+	}
+	d.Values[key] = value
+	d.Asked = append(d.Asked, key)
+	d.Seq++
+	return s.saveAndAsk(ctx, b, chatID, d)
+}
+
+func (s *Service) answer(ctx context.Context, b *bot.Bot, chatID int64, d Draft, text string) error {
+	f := d.next()
+	if d.Letter == "" || f == nil {
+		if err := b.Say(ctx, chatID, d.Lang, "letters_use_buttons", nil); err != nil {
+			return err
+		}
+		return s.ask(ctx, b, chatID, d)
+	}
+	now := b.Now()
+	v, err := f.Accept(text, now)
+	if err != nil {
+		return b.Say(ctx, chatID, d.Lang, err.Error(), flows.Args{"Max": f.Max, "Example": exampleDate(now)})
+	}
+	return s.set(ctx, b, chatID, d, f.Key, v)
+}
+
+func exampleDate(now time.Time) time.Time { return today(now).AddDate(0, 0, -3) }
+
+func (s *Service) back(ctx context.Context, b *bot.Bot, chatID int64, d Draft) error {
+	if n := len(d.Asked); n > 0 {
+		delete(d.Values, d.Asked[n-1])
+		d.Asked = d.Asked[:n-1]
+		d.Seq++
+		return s.saveAndAsk(ctx, b, chatID, d)
+	}
+	return s.ask(ctx, b, chatID, d)
+}
+
+func (s *Service) cancel(ctx context.Context, b *bot.Bot, chatID int64, d Draft) error {
+	if _, err := s.store.Delete(ctx, chatID); err != nil {
+		return err
+	}
+	return b.Say(ctx, chatID, d.Lang, "letters_cancelled", nil)
+}
+
+// ask shows the current question, or the summary when nothing is missing.
+func (s *Service) ask(ctx context.Context, b *bot.Bot, chatID int64, d Draft) error {
+	if d.Letter == "" {
+		return b.Say(ctx, chatID, d.Lang, "letters_pick", nil)
+	}
+	f := d.next()
+	if f == nil {
+		return b.Reply(ctx, chatID, d.Lang, []flows.Reply{s.review(d, b.Now())})
+	}
+	r := flows.Reply{Parts: []flows.Part{{ID: "letters_ask_" + f.Key, Args: flows.Args{"Example": exampleDate(b.Now())}}}}
+	if len(d.Asked) == 0 {
+		r.Parts = append([]flows.Part{{ID: "letters_intro_" + d.Letter}}, r.Parts...)
+	}
+	for _, c := range f.Choices {
+		r.Choices = append(r.Choices, flows.Choice{Data: data(d.Seq, "ch="+c), Label: "letters_choice_" + f.Key + "_" + c})
+	}
+	if f.Optional {
+		r.Choices = append(r.Choices, flows.Choice{Data: data(d.Seq, "skip"), Label: "letters_btn_skip"})
+	}
+	if len(d.Asked) > 0 {
+		r.Choices = append(r.Choices, flows.Choice{Data: data(d.Seq, "back"), Label: "letters_btn_back"})
+	}
+	r.Choices = append(r.Choices, flows.Choice{Data: data(d.Seq, "cancel"), Label: "letters_btn_cancel"})
+	return b.Reply(ctx, chatID, d.Lang, []flows.Reply{r})
+}
+
+
+func (s *Service) remind(ctx context.Context, b *bot.Bot, u bot.Update, id string) error {
+	lang, err := b.Lang(ctx, u.ChatID, u.LangCode)
+	if err != nil {
+		return err
+	}
+	if _, ok := ByID(id); !ok || s.followUp == nil {
+		return b.Say(ctx, u.ChatID, lang, "letters_stale", nil)
+	}
+	if err := s.followUp(ctx, u.ChatID, lang, id, today(b.Now())); err != nil {
+		return fmt.Errorf("letter follow-up: %w", err)
+	}
+	return nil
+}
