@@ -370,7 +370,6 @@ func (s *Service) ask(ctx context.Context, b *bot.Bot, chatID int64, d Draft) er
 	return b.Reply(ctx, chatID, d.Lang, []flows.Reply{r})
 }
 
-
 func (s *Service) remind(ctx context.Context, b *bot.Bot, u bot.Update, id string) error {
 	lang, err := b.Lang(ctx, u.ChatID, u.LangCode)
 	if err != nil {
