@@ -46,3 +46,27 @@ func APIEnd(issued time.Time) time.Time { return AddMonths(issued, 3) }
 
 // DaysUntil counts whole days from today to d (negative when d is past).
 func DaysUntil(today, d time.Time) int { return int(d.Sub(today).Hours() / 24) }
+
+// ImplicitRefusalShort gives the two earlier days silence may become an
+// implicit refusal for some titles: 60 days (the title of R421-26) and 90
+// days (the titles of R421-43, R421-47 and others). Which commercial title
+// matches which article is not settled (anef.md §9.4): plans only say
+// "possibly from" the 60-day date and send the person to a human.
+func ImplicitRefusalShort(filed time.Time) (day60, day90 time.Time) {
+	return filed.AddDate(0, 0, 60), filed.AddDate(0, 0, 90)
+}
+
+// FiledLate reports whether a renewal filed on filed missed the R431-5
+// window of a title expiring on expiry: from that day on, the €180 "droit
+// de visa de régularisation" may be charged (anef.md §3.1, §9.2), and the
+// API is no longer guaranteed (§2.2 H, §3.2).
+func FiledLate(filed, expiry time.Time, onANEF bool) bool {
+	_, closes := RenewalWindow(expiry, onANEF)
+	return filed.After(closes)
+}
+
+// Within reports whether d falls on today or in the days after it, up to
+// days days ahead: "a deadline within 7 days" (anef.md §8 T-URGENT).
+func Within(today, d time.Time, days int) bool {
+	return !d.Before(today) && !d.After(today.AddDate(0, 0, days))
+}

@@ -5,39 +5,118 @@ import "time"
 // DiagnosisVersion is the version of the diagnosis graph. Bump it when a
 // step's meaning changes, and declare in diagnosisMigrations where the
 // sessions standing on old steps should go.
-const DiagnosisVersion = 1
+const DiagnosisVersion = 2
 
 // diagnosisMigrations maps steps of older versions to their replacement.
-var diagnosisMigrations = map[string]string{}
+// Version 1 had the triage, the T3 questions and two short plans. Steps
+// kept with the same meaning map to themselves (answers kept); the old
+// short urgent plan moves to the first urgent question, so the person gets
+// their own deadline; the old general plan is not mapped: those sessions
+// restart with the "questions have changed" message, since their branch
+// now asks questions the old session never did.
+var diagnosisMigrations = map[string]string{
+	"situation":   "situation",
+	"t3_expiry":   "t3_expiry",
+	"t3_filed":    "t3_filed",
+	"t3_docs":     "t3_docs",
+	"plan_t3":     "plan_t3",
+	"plan_urgent": "u_kind",
+}
 
 // Diagnosis returns the compiled diagnosis graph (anef.md §8).
 func Diagnosis() (*Graph, error) {
 	return NewGraph(DiagnosisVersion, "situation", diagnosisSteps(), diagnosisMigrations)
 }
 
+// diagnosisSteps is the whole tree of anef.md §8 as data: the triage, then
+// per branch only the questions whose answer changes the plan (issue 3).
 func diagnosisSteps() []Step {
+	var steps []Step
+	for _, part := range [][]Step{triageSteps(), urgentSteps(), accessSteps(), filedSteps(), decisionSteps(), otherSteps(), sharedSteps(), planSteps()} {
+		steps = append(steps, part...)
+	}
+	return steps
+}
+
+func triageSteps() []Step {
+	return []Step{{
+		// The top of the triage (anef.md §8.0): urgent situations first,
+		// then each blockage of §8, then "something else". Option IDs are
+		// stored under KeySituation and read by other features.
+		ID: "situation", Kind: Ask, Prompt: "sit_prompt", Save: KeySituation,
+		Options: []Option{
+			{ID: "urgent", Label: "sit_urgent", Next: "u_kind"},
+			{ID: "t1", Label: "sit_t1", Next: "t1_issue"},
+			{ID: "t2", Label: "sit_t2", Next: "t2_issue"},
+			{ID: "t3", Label: "sit_t3", Next: "t3_expiry"},
+			{ID: "t4", Label: "sit_t4", Next: "t4_filed"},
+			{ID: "t5", Label: "sit_t5", Next: "t5_filed"},
+			{ID: "t6", Label: "sit_t6", Next: "t6_kind"},
+			{ID: "t7", Label: "sit_t7", Next: "t7_adf"},
+			{ID: "t8", Label: "sit_t8", Next: "t8_expiry"},
+			{ID: "t9", Label: "sit_t9", Next: "t9_org"},
+			{ID: "t10", Label: "sit_t10", Next: "t10_kind"},
+			{ID: "t11", Label: "sit_t11", Next: "t11_doc"},
+			{ID: "other", Label: "sit_other", Next: "plan_general"},
+		},
+		Sources: []string{"§8.0", "§8"},
+	}}
+}
+
+// urgentSteps: T-URGENT (anef.md §8 T-URGENT, §3.4, §3.7).
+func urgentSteps() []Step {
 	return []Step{
 		{
-			// The top of the triage (anef.md §8.0): urgent situations first,
-			// then each blockage of §8, then "something else".
-			ID: "situation", Kind: Ask, Prompt: "sit_prompt", Save: KeySituation,
+			ID: "u_kind", Kind: Ask, Prompt: "u_kind_prompt", Save: KeyDecisionKind,
 			Options: []Option{
-				{ID: "urgent", Label: "sit_urgent", Next: "plan_urgent"},
-				{ID: "t1", Label: "sit_t1", Next: "plan_general"},
-				{ID: "t2", Label: "sit_t2", Next: "plan_general"},
-				{ID: "t3", Label: "sit_t3", Next: "t3_expiry"},
-				{ID: "t4", Label: "sit_t4", Next: "plan_general"},
-				{ID: "t5", Label: "sit_t5", Next: "plan_general"},
-				{ID: "t6", Label: "sit_t6", Next: "plan_general"},
-				{ID: "t7", Label: "sit_t7", Next: "plan_general"},
-				{ID: "t8", Label: "sit_t8", Next: "plan_general"},
-				{ID: "t9", Label: "sit_t9", Next: "plan_general"},
-				{ID: "t10", Label: "sit_t10", Next: "plan_general"},
-				{ID: "t11", Label: "sit_t11", Next: "plan_general"},
-				{ID: "other", Label: "sit_other", Next: "plan_general"},
+				{ID: DecisionOQTF, Label: "u_kind_oqtf", Next: "u_notified"},
+				{ID: DecisionArrest, Label: "u_kind_arrest", Next: "u_notified"},
+				// 48 hours: no date question, act now (§3.4).
+				{ID: DecisionRetention, Label: "u_kind_retention", Next: "plan_urgent"},
+				{ID: DecisionRefusal, Label: "u_kind_refusal", Next: "u_notified"},
+				// Card expired with nothing filed is a T-URGENT trigger
+				// whose plan is the late renewal (§8 T8).
+				{ID: "expired", Label: "u_kind_expired", Next: "t8_expiry"},
+				{ID: "other", Label: "u_kind_other", Next: "plan_urgent"},
 			},
-			Sources: []string{"§8.0", "§8"},
+			Sources: []string{"§8 T-URGENT", "§3.4"},
 		},
+		{
+			ID: "u_notified", Kind: AskDate, Prompt: "u_notified_prompt", Save: KeyDecision, Next: "plan_urgent",
+			Check: notInFuture, Sources: []string{"§3.4", "§3.7"},
+		},
+	}
+}
+
+// accessSteps: T1 (account) and T2 (cannot file) (anef.md §8 T1, T2).
+func accessSteps() []Step {
+	return []Step{
+		{
+			ID: "t1_issue", Kind: Ask, Prompt: "t1_issue_prompt", Save: KeyIssue,
+			Options: []Option{
+				{ID: "create", Label: "t1_issue_create", Next: "proc"},
+				{ID: "login", Label: "t1_issue_login", Next: "proc"},
+				{ID: "contact", Label: "t1_issue_contact", Next: "proc"},
+			},
+			Sources: []string{"§8 T1", "§2.2 A", "§9.6"},
+		},
+		{
+			ID: "t2_issue", Kind: Ask, Prompt: "t2_issue_prompt", Save: KeyIssue,
+			Options: []Option{
+				{ID: "bug", Label: "t2_issue_bug", Next: "proc"},
+				{ID: "status", Label: "t2_issue_status", Next: "proc"},
+				{ID: "card", Label: "t2_issue_card", Next: "proc"},
+				{ID: "wrong", Label: "t2_issue_wrong", Next: "proc"},
+			},
+			Sources: []string{"§8 T2", "§2.2 B"},
+		},
+	}
+}
+
+// filedSteps: T3 (no API), T4 (API expired), T5 (stuck), T6 (documents,
+// closure) (anef.md §8 T3-T6).
+func filedSteps() []Step {
+	return []Step{
 		{
 			ID: "t3_expiry", Kind: AskDate, Prompt: "t3_expiry_prompt", Save: KeyExpiry, Next: "t3_filed",
 			Sources: []string{"§8 T3"},
@@ -49,113 +128,217 @@ func diagnosisSteps() []Step {
 		},
 		{
 			ID: "t3_docs", Kind: Ask, Prompt: "t3_docs_prompt", Save: KeyDocs,
-			Options: []Option{
-				{ID: "no", Label: "t3_docs_no", Next: "plan_t3"},
-				{ID: "yes", Label: "t3_docs_yes", Next: "plan_t3"},
-				{ID: "unsure", Label: "t3_docs_unsure", Next: "plan_t3"},
-			},
+			Options: docsOptions("plan_t3"),
 			Sources: []string{"§8 T3", "§2.2 F"},
 		},
-		{ID: "plan_t3", Kind: Plan, Build: planT3, Sources: []string{"§3.1", "§3.2", "§3.4", "§3.5", "§8 T3", "§9.1", "§9.2", "§9.4"}},
-		{ID: "plan_urgent", Kind: Plan, Build: planUrgent, Sources: []string{"§3.4", "§3.7", "§8 T-URGENT"}},
-		{ID: "plan_general", Kind: Plan, Build: planGeneral, Sources: []string{"§2.3", "§1.4", "§9.1"}},
+		{
+			ID: "t4_filed", Kind: AskDate, Prompt: "t4_filed_prompt", Save: KeyFiled, Next: "t4_api",
+			Check: notInFuture, Sources: []string{"§8 T4", "§3.4"},
+		},
+		{
+			ID: "t4_api", Kind: AskDate, Prompt: "t4_api_prompt", Save: KeyAPIEnd, Next: "risk",
+			Sources: []string{"§8 T4", "§3.2", "§9.3"},
+		},
+		{
+			ID: "t5_filed", Kind: AskDate, Prompt: "t5_filed_prompt", Save: KeyFiled, Next: "t5_title",
+			Check: notInFuture, Sources: []string{"§8 T5", "§3.4"},
+		},
+		{
+			// Only the titles with a shorter silence period matter here
+			// (anef.md §9.4).
+			ID: "t5_title", Kind: Ask, Prompt: "t5_title_prompt", Save: KeyTitle,
+			Options: []Option{
+				{ID: "short", Label: "t5_title_short", Next: "t5_docs"},
+				{ID: "other", Label: "t5_title_other", Next: "t5_docs"},
+				{ID: "unknown", Label: "t5_title_unknown", Next: "t5_docs"},
+			},
+			Sources: []string{"§9.4"},
+		},
+		{
+			ID: "t5_docs", Kind: Ask, Prompt: "t5_docs_prompt", Save: KeyDocs,
+			Options: docsOptions("plan_t5"),
+			Sources: []string{"§2.2 E", "§2.2 F"},
+		},
+		{
+			ID: "t6_kind", Kind: Ask, Prompt: "t6_kind_prompt", Save: KeyIssue,
+			Options: []Option{
+				{ID: "requested", Label: "t6_kind_requested", Next: "t6_due"},
+				{ID: "rejected", Label: "t6_kind_rejected", Next: "t6_due"},
+				{ID: "closed", Label: "t6_kind_closed", Next: "proc"},
+			},
+			Sources: []string{"§8 T6", "§2.2 F"},
+		},
+		{
+			ID: "t6_due", Kind: AskDate, Prompt: "t6_due_prompt", Save: KeyDocsDue, Next: "plan_t6",
+			Sources: []string{"§8 T6"},
+		},
 	}
 }
 
-// notInFuture refuses a filing date after today.
+func docsOptions(next string) []Option {
+	return []Option{
+		{ID: "no", Label: "t3_docs_no", Next: next},
+		{ID: "yes", Label: "t3_docs_yes", Next: next},
+		{ID: "unsure", Label: "t3_docs_unsure", Next: next},
+	}
+}
+
+// decisionSteps: T7 (ADF, no card) and T8 (late renewal) (anef.md §8 T7,
+// T8).
+func decisionSteps() []Step {
+	return []Step{
+		{
+			// The ADF's duration is not settled: read the date printed on
+			// it, never assume 3 months (anef.md §9.3).
+			ID: "t7_adf", Kind: Ask, Prompt: "t7_adf_prompt", Save: KeyADFDated,
+			Options: []Option{
+				{ID: "yes", Label: "t7_adf_yes", Next: "t7_adf_end"},
+				{ID: "no", Label: "t7_adf_no", Next: "risk"},
+			},
+			Sources: []string{"§8 T7", "§9.3"},
+		},
+		{
+			ID: "t7_adf_end", Kind: AskDate, Prompt: "t7_adf_end_prompt", Save: KeyADFEnd, Next: "risk",
+			Sources: []string{"§9.3"},
+		},
+		{
+			ID: "t8_expiry", Kind: AskDate, Prompt: "t8_expiry_prompt", Save: KeyExpiry, Next: "t8_anef",
+			Sources: []string{"§8 T8", "§3.1"},
+		},
+		{
+			ID: "t8_anef", Kind: Ask, Prompt: "t8_anef_prompt", Save: KeyOnANEF,
+			Options: []Option{
+				{ID: "yes", Label: "t8_anef_yes", Next: "plan_t8"},
+				{ID: "no", Label: "t8_anef_no", Next: "plan_t8"},
+				{ID: "unsure", Label: "t8_anef_unsure", Next: "plan_t8"},
+			},
+			Sources: []string{"§1.3", "§3.1"},
+		},
+	}
+}
+
+// otherSteps: T9 (attestation refused), T10 (naturalisation), T11 (travel)
+// (anef.md §8 T9-T11).
+func otherSteps() []Step {
+	return []Step{
+		{
+			ID: "t9_org", Kind: Ask, Prompt: "t9_org_prompt", Save: KeyOrg,
+			Options: []Option{
+				{ID: "employer", Label: "t9_org_employer", Next: "t9_doc"},
+				{ID: "caf", Label: "t9_org_caf", Next: "t9_doc"},
+				{ID: "cpam", Label: "t9_org_cpam", Next: "t9_doc"},
+				{ID: "ft", Label: "t9_org_ft", Next: "t9_doc"},
+				{ID: "other", Label: "t9_org_other", Next: "t9_doc"},
+			},
+			Sources: []string{"§8 T9"},
+		},
+		{
+			// Without a valid attestation the problem is the attestation:
+			// back to T3, T4 or T8 (anef.md §8 T9 handoff line).
+			ID: "t9_doc", Kind: Ask, Prompt: "t9_doc_prompt", Save: KeyHeld,
+			Options: []Option{
+				{ID: "api", Label: "t9_doc_api", Next: "t9_severe"},
+				{ID: "adf", Label: "t9_doc_adf", Next: "t9_severe"},
+				{ID: "api_expired", Label: "t9_doc_api_expired", Next: "t4_filed"},
+				{ID: "depot", Label: "t9_doc_depot", Next: "t3_expiry"},
+				{ID: "none", Label: "t9_doc_none", Next: "t8_expiry"},
+			},
+			Sources: []string{"§8 T9", "§3.2"},
+		},
+		{
+			ID: "t9_severe", Kind: Ask, Prompt: "t9_severe_prompt", Save: KeyAtRisk,
+			Options: []Option{
+				{ID: "yes", Label: "t9_severe_yes", Next: "plan_t9"},
+				{ID: "no", Label: "t9_severe_no", Next: "plan_t9"},
+			},
+			Sources: []string{"§8 T9"},
+		},
+		{
+			ID: "t10_kind", Kind: Ask, Prompt: "t10_kind_prompt", Save: KeyIssue,
+			Options: []Option{
+				{ID: "cannot_file", Label: "t10_kind_cannot_file", Next: "plan_t10"},
+				{ID: "stuck", Label: "t10_kind_stuck", Next: "plan_t10"},
+				{ID: "refused", Label: "t10_kind_refused", Next: "plan_t10"},
+			},
+			Sources: []string{"§8 T10"},
+		},
+		{
+			ID: "t11_doc", Kind: Ask, Prompt: "t11_doc_prompt", Save: KeyHeld,
+			Options: []Option{
+				{ID: "recepisse_renewal", Label: "t11_doc_recepisse_renewal", Next: "plan_t11"},
+				{ID: "recepisse_first", Label: "t11_doc_recepisse_first", Next: "plan_t11"},
+				{ID: "api", Label: "t11_doc_api", Next: "plan_t11"},
+				{ID: "adf", Label: "t11_doc_adf", Next: "plan_t11"},
+				{ID: "depot", Label: "t11_doc_depot", Next: "plan_t11"},
+			},
+			Sources: []string{"§8 T11", "§2.2 K", "§9.5"},
+		},
+	}
+}
+
+// sharedSteps are questions several branches ask; they route on the
+// branch (see branch).
+func sharedSteps() []Step {
+	return []Step{
+		{
+			// §8.0 q2: only a renewal has a card whose expiry sets the
+			// R431-5 window and the urgency (§3.1, §8 T1).
+			ID: "proc", Kind: Ask, Prompt: "proc_prompt", Save: KeyProcedure,
+			Options: []Option{
+				{ID: "renewal", Label: "proc_renewal", Next: "expiry"},
+				{ID: "first", Label: "proc_first"},
+				{ID: "other", Label: "proc_other"},
+			},
+			Route: planOfBranch, Targets: branchPlans,
+			Sources: []string{"§8.0"},
+		},
+		{
+			ID: "expiry", Kind: AskDate, Prompt: "expiry_prompt", Save: KeyExpiry,
+			Route: planOfBranch, Targets: branchPlans,
+			Sources: []string{"§8.0", "§3.1"},
+		},
+		{
+			// §8.0 q6: a job, a contract, a benefit or housing at
+			// immediate risk makes T4 and T7 urgent (§8 T3, T4, T7).
+			ID: "risk", Kind: Ask, Prompt: "risk_prompt", Save: KeyAtRisk,
+			Options: []Option{
+				{ID: "yes", Label: "risk_yes"},
+				{ID: "no", Label: "risk_no"},
+			},
+			Route: planOfBranch, Targets: branchPlans,
+			Sources: []string{"§8.0"},
+		},
+	}
+}
+
+// branchPlans are the plans a shared step may lead to.
+var branchPlans = []string{"plan_t1", "plan_t2", "plan_t4", "plan_t6", "plan_t7", "plan_general"}
+
+// branch is the branch of §8 a person is in: the triage answer, except
+// when T9 found no valid attestation and sent them on to T4.
+func branch(f Facts) string {
+	sit := f.Answers[KeySituation]
+	if sit == "t9" && f.Answers[KeyHeld] == "api_expired" {
+		return "t4"
+	}
+	return sit
+}
+
+// planOfBranch routes a shared step to its branch's plan.
+func planOfBranch(f Facts) string {
+	p := "plan_" + branch(f)
+	for _, t := range branchPlans {
+		if t == p {
+			return p
+		}
+	}
+	return "plan_general"
+}
+
+// notInFuture refuses a filing or notification date after today.
 func notInFuture(d time.Time, f Facts) string {
 	if d.After(f.Today) {
 		return "date_future"
 	}
 	return ""
-}
-
-// Urgency levels of a plan (issue: urgent cases are offered a human first).
-const (
-	Urgent = "urgent"
-	Soon   = "soon"
-	Normal = "normal"
-)
-
-func urgencyPart(level string) Part { return part("urgency_"+level, nil) }
-
-func footer() Part {
-	reviewed, _ := time.Parse(isoDate, ContentReviewed)
-	return part("plan_footer", Args{"Reviewed": reviewed})
-}
-
-// planT3: filed, only an attestation de dépôt, no API (anef.md §8 T3).
-func planT3(f Facts) []Part {
-	expiry, _ := f.Date(KeyExpiry)
-	filed, _ := f.Date(KeyFiled)
-	open, close := RenewalWindow(expiry, true) // filed on ANEF: §3.1
-	refusal := ImplicitRefusal(filed)          // §3.4
-	recourse := RecourseEnd(refusal)           // §3.4
-
-	level := Normal
-	switch {
-	case !expiry.After(f.Today) || !refusal.After(f.Today):
-		level = Urgent // §8 T3: card expired without API → human now
-	case DaysUntil(f.Today, expiry) <= 60:
-		level = Soon
-	}
-	parts := []Part{urgencyPart(level), part("t3_plan_title", nil)}
-	window := Args{"Open": open, "Close": close, "Filed": filed}
-	switch {
-	case filed.After(close):
-		// §3.2: the API obligation covers only requests filed within the
-		// R431-5 window; §9.2: the €180 fee applies from day 60.
-		parts = append(parts, part("t3_filed_late", window))
-	case filed.Before(open):
-		// anef.md says nothing of an early filing: no claim, a check.
-		parts = append(parts, part("t3_filed_early", window))
-	default:
-		parts = append(parts, part("t3_filed_on_time", window))
-	}
-	parts = append(parts, part("t3_explain", Args{"Link": LinkAttestations}))
-	if f.Answers[KeyDocs] != "no" {
-		parts = append(parts, part("t3_docs_first", nil)) // §2.2 F, §8 T6
-	}
-	parts = append(parts,
-		part("t3_step_ccc", Args{"Phone": PhoneCCC, "Link": LinkANEF}), // §1.4, §9.1
-		part("t3_step_letter", nil),                                    // §8 T3, §2.3
-		part("t3_step_ddd", Args{"Link": LinkDDD}),                     // §2.3
-		part("t3_step_court", nil),                                     // §3.5
-	)
-	if refusal.After(f.Today) {
-		parts = append(parts, part("t3_refusal_future", Args{"Date": refusal, "Until": recourse}))
-	} else {
-		parts = append(parts, part("t3_refusal_past", Args{"Date": refusal, "Until": recourse}))
-	}
-	return append(parts, part("t3_refusal_caution", nil), part("t3_proof", nil), footer())
-}
-
-// planUrgent: a decision was received or the person is detained (anef.md
-// §8 T-URGENT, deadlines of §3.4 and §3.7).
-func planUrgent(f Facts) []Part {
-	return []Part{
-		urgencyPart(Urgent),
-		part("urgent_title", nil),
-		part("urgent_deadlines", Args{"Link": LinkOQTF}),
-		part("urgent_legal_aid", nil),
-		part("urgent_act_now", nil),
-		footer(),
-	}
-}
-
-// planGeneral: the general escalation ladder (anef.md §2.3).
-func planGeneral(f Facts) []Part {
-	return []Part{
-		urgencyPart(Normal),
-		part("general_title", nil),
-		part("general_step_proof", nil),
-		part("general_step_ccc", Args{"Phone": PhoneCCC, "Link": LinkANEF}),
-		part("general_step_pan", nil),
-		part("general_step_substitution", nil),
-		part("general_step_letter", Args{"Link": LinkGISTIModels}),
-		part("general_step_ddd", Args{"Link": LinkDDD}),
-		part("general_step_court", nil),
-		part("general_deadlines_warning", nil),
-		footer(),
-	}
 }

@@ -38,6 +38,9 @@ type Options struct {
 	// Help lists message IDs appended to /help, one per feature that adds
 	// commands.
 	Help []string
+	// Keywords are the free-text keyword lists, by language then message
+	// ID (see KeywordIDs in matching.go); nil turns matching off.
+	Keywords map[string]map[string]string
 }
 
 // Engine runs the conversation. It is safe for concurrent use: it holds
@@ -46,11 +49,12 @@ type Engine struct {
 	graph    *Graph
 	opts     Options
 	fallback string
+	match    *matcher
 }
 
 // NewEngine returns an engine over graph.
 func NewEngine(graph *Graph, opts Options) *Engine {
-	return &Engine{graph: graph, opts: opts, fallback: opts.Languages[0].Code}
+	return &Engine{graph: graph, opts: opts, fallback: opts.Languages[0].Code, match: newMatcher(graph, opts.Keywords)}
 }
 
 // Graph returns the engine's flow graph.
@@ -175,6 +179,9 @@ func (t *turn) greet() {
 	}
 	t.add(r)
 	t.add(say("privacy_short", Args{"Days": t.e.opts.RetentionDays}))
+	if t.in.Kind == Text && t.suggest(true) {
+		return // a first message describing the problem: see matching.go
+	}
 	t.show()
 }
 
@@ -340,6 +347,9 @@ func (t *turn) advance(event string) {
 func (t *turn) text() {
 	st := t.current()
 	if st.Kind != AskDate {
+		if t.suggest(false) {
+			return
+		}
 		t.add(say("use_buttons", nil))
 		t.show()
 		return
@@ -376,6 +386,10 @@ func checkDate(st *Step, d time.Time, f Facts) string {
 
 func (t *turn) confirmDate(yes bool) {
 	st := t.current()
+	if st.Kind == Ask {
+		t.confirmSuggestion(yes) // Yes / No under a suggestion: matching.go
+		return
+	}
 	if st.Kind != AskDate || t.s.Pending == "" {
 		t.add(say("stale_button", nil))
 		t.show()

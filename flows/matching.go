@@ -1,0 +1,214 @@
+package flows
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Free-text matching: a person who describes their problem in their own
+// words instead of pressing a button is offered the branch that matches
+// ("It sounds like: … Is that it?"), or the list again. No external
+// service: keyword and phrase lists per language, kept as translatable
+// message texts.
+//
+// The keyword list of option O of step S is the message "kw_<S>_<O>"; its
+// text holds phrases separated by "|". A phrase matches when each of its
+// words begins a word of the person's text (so "expir" matches "expired"
+// and "expirée"; words of up to three letters must match whole, so "no"
+// does not match "not"); case and accents are ignored. The longest matching phrase
+// wins; a tie between two options proposes nothing.
+
+// KeywordID is the message ID holding the keyword list of an option.
+func KeywordID(step, option string) string { return "kw_" + step + "_" + option }
+
+// KeywordIDs lists the keyword message IDs the shell should load: one per
+// option of every question step.
+func KeywordIDs(g *Graph) []string {
+	var out []string
+	for _, st := range g.Steps() {
+		if st.Kind != Ask {
+			continue
+		}
+		for _, o := range st.Options {
+			out = append(out, KeywordID(st.ID, o.ID))
+		}
+	}
+	return out
+}
+
+// matcher holds the compiled phrases of each step's options.
+type matcher struct {
+	steps map[string][]phrase
+}
+
+type phrase struct {
+	option string
+	words  []string
+	weight int // letters in the phrase: longer phrases are more specific
+}
+
+// newMatcher compiles keyword texts (language -> message ID -> "a|b c").
+// Phrases of every language are used for every person: people often type
+// in another language than their Telegram client's.
+func newMatcher(g *Graph, keywords map[string]map[string]string) *matcher {
+	m := &matcher{steps: map[string][]phrase{}}
+	for _, st := range g.Steps() {
+		if st.Kind != Ask {
+			continue
+		}
+		for _, o := range st.Options {
+			for _, texts := range keywords {
+				m.steps[st.ID] = append(m.steps[st.ID], phrases(o.ID, texts[KeywordID(st.ID, o.ID)])...)
+			}
+		}
+	}
+	return m
+}
+
+func phrases(option, text string) []phrase {
+	var out []phrase
+	for _, p := range strings.Split(text, "|") {
+		words := normalWords(p)
+		if len(words) == 0 {
+			continue
+		}
+		n := 0
+		for _, w := range words {
+			n += len([]rune(w))
+		}
+		out = append(out, phrase{option: option, words: words, weight: n})
+	}
+	return out
+}
+
+// has reports whether a step has any keywords at all.
+func (m *matcher) has(step string) bool { return m != nil && len(m.steps[step]) > 0 }
+
+// match returns the option of step whose phrase best matches text.
+func (m *matcher) match(step, text string) (string, bool) {
+	if m == nil {
+		return "", false
+	}
+	words := normalWords(text)
+	best := map[string]int{}
+	for _, p := range m.steps[step] {
+		if p.weight > best[p.option] && containsAll(words, p.words) {
+			best[p.option] = p.weight
+		}
+	}
+	top, second, winner := 0, 0, ""
+	for opt, w := range best {
+		switch {
+		case w > top:
+			top, second, winner = w, top, opt
+		case w > second:
+			second = w
+		}
+	}
+	if top == 0 || top == second {
+		return "", false
+	}
+	return winner, true
+}
+
+func containsAll(text, words []string) bool {
+	for _, w := range words {
+		found := false
+		for _, t := range text {
+			if t == w || (len(w) > 3 && strings.HasPrefix(t, w)) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// normalWords lower-cases, strips Latin accents and splits on anything
+// that is neither a letter nor a digit.
+func normalWords(s string) []string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r == 'œ':
+			b.WriteString("oe")
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(fold(r))
+		default:
+			b.WriteRune(' ')
+		}
+	}
+	return strings.Fields(b.String())
+}
+
+// fold maps accented Latin letters to their base letter.
+func fold(r rune) rune {
+	if r < 0xC0 || r > 0x17F {
+		return r
+	}
+	const from = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ"
+	const to = "aaaaaaceeeeiiiinooooouuuuyy"
+	toRunes := []rune(to)
+	for i, f := range []rune(from) {
+		if f == r {
+			return toRunes[i]
+		}
+	}
+	return r
+}
+
+// suggest answers typed text on a question step that has keyword lists:
+// the matching option, offered for confirmation, or (unless quiet) the
+// list again. It reports whether it dealt with the input.
+func (t *turn) suggest(quiet bool) bool {
+	st := t.current()
+	if st.Kind != Ask || !t.e.match.has(st.ID) {
+		return false
+	}
+	opt, ok := t.e.match.match(st.ID, t.in.Data)
+	if !ok {
+		if quiet {
+			return false
+		}
+		t.add(say("match_none", nil))
+		t.show()
+		return true
+	}
+	var label string
+	for _, o := range st.Options {
+		if o.ID == opt {
+			label = o.Label
+		}
+	}
+	t.s.Pending = opt
+	t.changed = true
+	t.add(Reply{
+		Parts: []Part{part("match_suggest", nil), part(label, nil), part("match_confirm", nil)},
+		Choices: []Choice{
+			{Data: pressData(t.s.Seq, optYes), Label: "match_yes"},
+			{Data: pressData(t.s.Seq, optNo), Label: "match_no"},
+		},
+	})
+	return true
+}
+
+// confirmSuggestion takes Yes or No under a suggestion: Yes chooses the
+// suggested option, No shows the list.
+func (t *turn) confirmSuggestion(yes bool) {
+	opt := t.s.Pending
+	if opt == "" {
+		t.add(say("stale_button", nil))
+		t.show()
+		return
+	}
+	t.s.Pending = ""
+	t.changed = true
+	if yes {
+		t.choose(opt)
+		return
+	}
+	t.show()
+}

@@ -1,0 +1,47 @@
+package flows
+
+// writeUrgent: a decision was received or the person is deprived of
+// liberty (anef.md §8 T-URGENT): their own court deadline first (§3.4,
+// §3.7), then the general table, then who to see today.
+func writeUrgent(w *planWriter) {
+	kind := w.answer(KeyDecisionKind)
+	w.add("urgent_title", nil)
+	w.urgentDeadline(kind)
+	w.add("urgent_deadlines", Args{"Link": LinkOQTF})
+	switch kind {
+	case DecisionOQTF, DecisionArrest, DecisionRetention:
+		w.add("urgent_legal_aid", nil) // §3.4: legal aid interrupts, recours gracieux does not
+	case DecisionRefusal:
+		w.add("urgent_refusal_remedies", Args{"Link": LinkSuspension}) // §3.4, §3.5
+	}
+	w.step("urgent_act_now", nil)
+	w.step("urgent_step_lawyer", Args{"Link": LinkCourt})
+	w.add("urgent_proof", nil)
+}
+
+// urgentDeadline writes the person's own last day, computed from the
+// notification date (§3.4): never a rule alone when the date is known.
+func (w *planWriter) urgentDeadline(kind string) {
+	if kind == DecisionRetention {
+		w.add("urgent_retention", nil) // 48 hours: counted in hours, not days
+		return
+	}
+	notified, ok := w.f.Date(KeyDecision)
+	if !ok {
+		w.add("urgent_other", nil)
+		return
+	}
+	end, ok := CourtDeadline(notified, kind)
+	if !ok {
+		w.add("urgent_other", nil)
+		return
+	}
+	args := Args{"Date": end, "Notified": notified}
+	if end.Before(w.f.Today) {
+		// §3.4: a deadline runs only if the notification stated the
+		// remedies (R421-5 CJA): a lawyer checks, the bot does not conclude.
+		w.add("urgent_deadline_past", args)
+		return
+	}
+	w.add("urgent_deadline", args)
+}
