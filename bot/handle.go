@@ -205,10 +205,26 @@ func command(text string) (name, arg string, ok bool) {
 	}
 	head, arg, _ := strings.Cut(text[1:], " ")
 	head, _, _ = strings.Cut(head, "@")
-	if head == "" {
+	head = strings.ToLower(head)
+	if !commandName(head) {
 		return "", "", false
 	}
-	return strings.ToLower(head), strings.TrimSpace(arg), true
+	return head, strings.TrimSpace(arg), true
+}
+
+// commandName reports whether s can be a Telegram command: 1 to 32 Latin
+// letters, digits and underscores. Anything else ("/📎", a 4,000-character
+// word) is text, so that it is never echoed back in "unknown command".
+func commandName(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // sanitize drops control characters (but keeps line breaks) and caps the

@@ -25,6 +25,10 @@ type Config struct {
 	LogFormat   string        // LOG_FORMAT: json or text
 	LogLevel    string        // LOG_LEVEL
 	Lang        string        // ANEFBOT_LANG: the terminal's language
+	DataKey     Secret        // DATA_KEY: base64 AES-256 key sealing data at rest
+	DataKeyOld  Secret        // DATA_KEY_OLD: former keys, still read
+	RateLimit   string        // RATE_LIMIT: updates per window per chat
+	RateMute    string        // RATE_LIMIT_MUTE: silence after a flood
 }
 
 // Secret is a setting that never prints.
@@ -77,6 +81,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		LogFormat:   getenv("LOG_FORMAT"),
 		LogLevel:    getenv("LOG_LEVEL"),
 		Lang:        or(getenv("ANEFBOT_LANG"), langFromLocale(getenv("LANG"))),
+		DataKey:     Secret(getenv("DATA_KEY")),
+		DataKeyOld:  Secret(getenv("DATA_KEY_OLD")),
+		RateLimit:   getenv("RATE_LIMIT"),
+		RateMute:    getenv("RATE_LIMIT_MUTE"),
 	}
 	var errs []error
 	var err error

@@ -8,6 +8,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/crypt"
 	"github.com/anefbot/anefbot/flows"
 	"github.com/anefbot/anefbot/locales"
 )
@@ -37,6 +38,9 @@ type wiring struct {
 	// forgetters erase what each feature keeps about a chat; /forget runs
 	// them all. Every feature that stores anything about a person adds one.
 	forgetters []bot.Forgetter
+	// keys seal what features keep about people (typed text, names);
+	// nil when DATA_KEY is unset, and then Seal leaves data as it is.
+	keys *crypt.Keyring
 }
 
 // feature is one optional part of the bot.

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/crypt"
+	"github.com/anefbot/anefbot/bot/privacy"
+	"github.com/anefbot/anefbot/bot/redisstore"
+)
+
+// Privacy sets up first: every other feature must see the sealing session
+// store and the keys, and the rate limit and /forget sit outside every
+// other middleware (a flood is stopped before it costs anything; /forget
+// is never taken for a message to relay).
+func init() {
+	register(feature{name: "data keys", order: -100, setup: setupDataKeys})
+	register(feature{name: "privacy", order: -50, setup: setupPrivacy})
+}
+
+// setupDataKeys reads DATA_KEY and DATA_KEY_OLD and puts an encrypting
+// session store in place; without a key it warns, once, at start-up.
+func setupDataKeys(w *wiring) error {
+	keys, err := crypt.ParseKeyring(string(w.cfg.DataKey), string(w.cfg.DataKeyOld))
+	if err != nil {
+		return fmt.Errorf("DATA_KEY / DATA_KEY_OLD: %w", err)
+	}
+	w.keys = keys
+	w.bot.Store = sessionStore(w)
+	switch {
+	case keys.Enabled():
+		w.log.Info("data encrypted at rest", "key", keys.Current())
+	case w.cfg.RedisURL != "":
+		w.log.Warn("DATA_KEY is not set: answers and typed text are stored in Redis unencrypted; set DATA_KEY to 32 random bytes in base64 (openssl rand -base64 32)")
+	}
+	return nil
+}
+
+func sessionStore(w *wiring) *redisstore.Store {
+	return redisstore.New(w.rdb,
+		redisstore.WithTTL(w.cfg.SessionTTL),
+		redisstore.WithPrefix(w.cfg.RedisPrefix),
+		redisstore.WithCodec(crypt.SessionCodec{Keys: w.keys, Plain: redisstore.JSON{}}))
+}
+
+// setupPrivacy adds the rate limit, /privacy and /forget.
+func setupPrivacy(w *wiring) error {
+	rate, err := privacy.ParseRate(w.cfg.RateLimit, w.cfg.RateMute)
+	if err != nil {
+		return fmt.Errorf("RATE_LIMIT / RATE_LIMIT_MUTE: %w", err)
+	}
+	roles := privacy.NewRoles(w.cfg.AdminIDs)
+	limiter := privacy.NewLimiter(w.rdb, w.cfg.RedisPrefix, rate, roles.IsAdmin)
+	store := sessionStore(w)
+	cmds := privacy.NewCommands(privacy.Config{
+		EraseSession: func(ctx context.Context, chatID int64) (bool, error) {
+			n, err := w.rdb.Del(ctx, store.Key(chatID)).Result()
+			return n > 0, err
+		},
+		// Read at /forget time: features set up after this one add theirs.
+		Forgetters:    func() []bot.Forgetter { return w.forgetters },
+		RetentionDays: int(w.cfg.SessionTTL.Hours() / 24),
+		Clock:         w.bot.Clock,
+	})
+	w.forgetters = append(w.forgetters, limiter.Forget)
+	w.bot.Middlewares = append(w.bot.Middlewares, limiter.Middleware, cmds.Middleware)
+	w.engine.Help = append(w.engine.Help, "help_privacy")
+	return nil
+}
