@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,7 +20,15 @@ type harness struct {
 	stop  func()
 	done  chan error
 	redis redistest.Backend
+	// skew moves the bot's clock forward from testNow (see advance).
+	skew atomic.Int64
 }
+
+// now is the bot's clock: testNow, plus what advance added.
+func (h *harness) now() time.Time { return testNow.Add(time.Duration(h.skew.Load())) }
+
+// advance moves the bot's clock forward by d.
+func (h *harness) advance(d time.Duration) { h.skew.Add(int64(d)) }
 
 // testNow is the fixed clock of end-to-end tests: 29/11/2026 10:00 in Paris.
 var testNow = time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
@@ -46,6 +55,7 @@ func startBot(t *testing.T, b redistest.Backend, env map[string]string) *harness
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{t: t, api: api, done: make(chan error, 1), redis: b}
+	m.Clock = h.now
 	go func() { h.done <- m.Run(ctx, nil); m.Close() }()
 	h.stop = func() {
 		cancel()

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/reminders"
+	"github.com/anefbot/anefbot/flows"
+)
+
+// Reminder settings. The hour is a civil hour in Paris (never at night);
+// the lease is how long a replica holds a due reminder before another may
+// send it in its place.
+const (
+	reminderHour     = 10
+	reminderLease    = time.Minute
+	reminderBatch    = 100
+	reminderInterval = time.Second
+	reminderOfferID  = "rem"
+)
+
+func init() {
+	register(feature{name: "reminders", order: 20, setup: setupReminders})
+}
+
+// setupReminders offers reminders under plans, takes /reminders and the
+// reminder buttons, keeps reminders in step with the person's dates on
+// every plan, erases them on /forget, and runs the scheduler.
+func setupReminders(w *wiring) error {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return err
+	}
+	store := reminders.NewStore(w.rdb, w.cfg.RedisPrefix)
+	f := &reminders.Feature{
+		Store: store, Hour: reminderHour, Paris: paris,
+		CalendarName: "anefbot-reminders.ics",
+		// A volunteer feature registers the "human" offer; the reminder's
+		// "I need help" button exists only then.
+		Help: func() bot.EffectFunc { return w.bot.Effects["offer:human"] },
+	}
+	w.engine.Offers = append(w.engine.Offers, flows.Offer{ID: reminderOfferID, Label: "rem_offer", Show: reminders.Show})
+	w.engine.Help = append(w.engine.Help, "rem_help")
+	w.effect("offer:"+reminderOfferID, f.Offer)
+	chainEffect(w, "plan", f.Replan)
+	w.bot.Middlewares = append(w.bot.Middlewares, f.Middleware)
+	w.forgetters = append(w.forgetters, f.Forget)
+	clock := w.bot.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	w.runners = append(w.runners, func(ctx context.Context, b *bot.Bot) error {
+		s := &reminders.Scheduler{
+			Store: store, Deliver: f.Deliver(b), Clock: clock,
+			Log:   w.log.With("component", "reminders"),
+			Lease: reminderLease, Batch: reminderBatch,
+		}
+		return s.Run(ctx, reminderInterval)
+	})
+	return nil
+}
+
+// chainEffect runs fn after any handler already registered for kind, so
+// several features can follow the same effect.
+func chainEffect(w *wiring, kind string, fn bot.EffectFunc) {
+	prev := w.bot.Effects[kind]
+	if prev == nil {
+		w.effect(kind, fn)
+		return
+	}
+	w.effect(kind, func(ctx context.Context, b *bot.Bot, chat int64, s flows.Session, e flows.Effect) error {
+		err := prev(ctx, b, chat, s, e)
+		if ferr := fn(ctx, b, chat, s, e); ferr != nil {
+			return ferr
+		}
+		return err
+	})
+}
