@@ -132,6 +132,9 @@ func (l *Limiter) Forget(ctx context.Context, chatID int64) ([]string, error) {
 // warning in the person's language.
 func (l *Limiter) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
 	return func(ctx context.Context, u bot.Update) error {
+		if !u.Private && !startCommand(u) {
+			return next(ctx, u) // answered by nothing: nothing to count, nothing to keep
+		}
 		v, err := l.Allow(ctx, u.ChatID, u.UserID)
 		if err != nil {
 			b.Logger().Warn("rate limit unavailable", "chat", bot.ChatHash(u.ChatID), "err", err)
@@ -155,3 +158,10 @@ func (l *Limiter) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
 }
 
 func minutes(d time.Duration) int { return max(1, int((d+time.Minute-1)/time.Minute)) }
+
+// startCommand reports whether u is /start, the one thing the bot answers
+// outside private chats.
+func startCommand(u bot.Update) bool {
+	name, ok := command(u.Text)
+	return u.Kind == bot.Message && ok && name == "start"
+}

@@ -21,6 +21,12 @@ import (
 // is asked. It returns the answers the bot stored.
 func (h *harness) walk(p telegramtest.User, store *redisstore.Store) map[string]string {
 	h.t.Helper()
+	return h.walkTo(p, store, flows.Plan)
+}
+
+// walkTo walks as walk does and stops at the first step of kind.
+func (h *harness) walkTo(p telegramtest.User, store *redisstore.Store, kind flows.StepKind) map[string]string {
+	h.t.Helper()
 	g, err := flows.Diagnosis()
 	if err != nil {
 		h.t.Fatal(err)
@@ -31,10 +37,12 @@ func (h *harness) walk(p telegramtest.User, store *redisstore.Store) map[string]
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		switch st := g.Step(s.State); st.Kind {
-		case flows.Plan:
+		switch st := g.Step(s.State); {
+		case st.Kind == kind:
 			return s.Answers
-		case flows.AskDate:
+		case st.Kind == flows.Plan:
+			h.t.Fatalf("reached a plan before a step of kind %d", kind)
+		case st.Kind == flows.AskDate:
 			h.typeDate(p)
 		default:
 			data := h.firstChoice(p)
