@@ -1,6 +1,9 @@
 package flows
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // DiagnosisVersion is the version of the diagnosis graph. Bump it when a
 // step's meaning changes, and declare in diagnosisMigrations where the
@@ -94,19 +97,19 @@ func accessSteps() []Step {
 		{
 			ID: "t1_issue", Kind: Ask, Prompt: "t1_issue_prompt", Save: KeyIssue,
 			Options: []Option{
-				{ID: "create", Label: "t1_issue_create", Next: "proc"},
-				{ID: "login", Label: "t1_issue_login", Next: "proc"},
-				{ID: "contact", Label: "t1_issue_contact", Next: "proc"},
+				{ID: "create", Label: "t1_issue_create", Next: "t1_proc"},
+				{ID: "login", Label: "t1_issue_login", Next: "t1_proc"},
+				{ID: "contact", Label: "t1_issue_contact", Next: "t1_proc"},
 			},
 			Sources: []string{"§8 T1", "§2.2 A", "§9.6"},
 		},
 		{
 			ID: "t2_issue", Kind: Ask, Prompt: "t2_issue_prompt", Save: KeyIssue,
 			Options: []Option{
-				{ID: "bug", Label: "t2_issue_bug", Next: "proc"},
-				{ID: "status", Label: "t2_issue_status", Next: "proc"},
-				{ID: "card", Label: "t2_issue_card", Next: "proc"},
-				{ID: "wrong", Label: "t2_issue_wrong", Next: "proc"},
+				{ID: "bug", Label: "t2_issue_bug", Next: "t2_proc"},
+				{ID: "status", Label: "t2_issue_status", Next: "t2_proc"},
+				{ID: "card", Label: "t2_issue_card", Next: "t2_proc"},
+				{ID: "wrong", Label: "t2_issue_wrong", Next: "t2_proc"},
 			},
 			Sources: []string{"§8 T2", "§2.2 B"},
 		},
@@ -136,7 +139,7 @@ func filedSteps() []Step {
 			Check: notInFuture, Sources: []string{"§8 T4", "§3.4"},
 		},
 		{
-			ID: "t4_api", Kind: AskDate, Prompt: "t4_api_prompt", Save: KeyAPIEnd, Next: "risk",
+			ID: "t4_api", Kind: AskDate, Prompt: "t4_api_prompt", Save: KeyAPIEnd, Next: "t4_risk",
 			Sources: []string{"§8 T4", "§3.2", "§9.3"},
 		},
 		{
@@ -164,7 +167,7 @@ func filedSteps() []Step {
 			Options: []Option{
 				{ID: "requested", Label: "t6_kind_requested", Next: "t6_due"},
 				{ID: "rejected", Label: "t6_kind_rejected", Next: "t6_due"},
-				{ID: "closed", Label: "t6_kind_closed", Next: "proc"},
+				{ID: "closed", Label: "t6_kind_closed", Next: "t6_proc"},
 			},
 			Sources: []string{"§8 T6", "§2.2 F"},
 		},
@@ -193,12 +196,12 @@ func decisionSteps() []Step {
 			ID: "t7_adf", Kind: Ask, Prompt: "t7_adf_prompt", Save: KeyADFDated,
 			Options: []Option{
 				{ID: "yes", Label: "t7_adf_yes", Next: "t7_adf_end"},
-				{ID: "no", Label: "t7_adf_no", Next: "risk"},
+				{ID: "no", Label: "t7_adf_no", Next: "t7_risk"},
 			},
 			Sources: []string{"§8 T7", "§9.3"},
 		},
 		{
-			ID: "t7_adf_end", Kind: AskDate, Prompt: "t7_adf_end_prompt", Save: KeyADFEnd, Next: "risk",
+			ID: "t7_adf_end", Kind: AskDate, Prompt: "t7_adf_end_prompt", Save: KeyADFEnd, Next: "t7_risk",
 			Sources: []string{"§9.3"},
 		},
 		{
@@ -276,63 +279,50 @@ func otherSteps() []Step {
 	}
 }
 
-// sharedSteps are questions several branches ask; they route on the
-// branch (see branch).
+// sharedSteps are the questions several branches ask, declared once per
+// branch (same texts, own step IDs) so that each branch of the graph
+// leads only to its own plan.
 func sharedSteps() []Step {
+	var out []Step
+	for _, b := range []string{"t1", "t2", "t6"} {
+		out = append(out, procSteps(b)...)
+	}
+	return append(out, riskStep("t4"), riskStep("t7"))
+}
+
+// procSteps ask the procedure (anef.md §8.0 q2) and, for a renewal, the
+// card's expiry: it sets the R431-5 window and the urgency (§3.1, §8 T1).
+func procSteps(branch string) []Step {
+	plan := "plan_" + branch
 	return []Step{
 		{
-			// §8.0 q2: only a renewal has a card whose expiry sets the
-			// R431-5 window and the urgency (§3.1, §8 T1).
-			ID: "proc", Kind: Ask, Prompt: "proc_prompt", Save: KeyProcedure,
+			ID: branch + "_proc", Kind: Ask, Prompt: "proc_prompt", Save: KeyProcedure,
 			Options: []Option{
-				{ID: "renewal", Label: "proc_renewal", Next: "expiry"},
-				{ID: "first", Label: "proc_first"},
-				{ID: "other", Label: "proc_other"},
+				{ID: "renewal", Label: "proc_renewal", Next: branch + "_expiry"},
+				{ID: "first", Label: "proc_first", Next: plan},
+				{ID: "other", Label: "proc_other", Next: plan},
 			},
-			Route: planOfBranch, Targets: branchPlans,
 			Sources: []string{"§8.0"},
 		},
 		{
-			ID: "expiry", Kind: AskDate, Prompt: "expiry_prompt", Save: KeyExpiry,
-			Route: planOfBranch, Targets: branchPlans,
+			ID: branch + "_expiry", Kind: AskDate, Prompt: "expiry_prompt", Save: KeyExpiry, Next: plan,
 			Sources: []string{"§8.0", "§3.1"},
 		},
-		{
-			// §8.0 q6: a job, a contract, a benefit or housing at
-			// immediate risk makes T4 and T7 urgent (§8 T3, T4, T7).
-			ID: "risk", Kind: Ask, Prompt: "risk_prompt", Save: KeyAtRisk,
-			Options: []Option{
-				{ID: "yes", Label: "risk_yes"},
-				{ID: "no", Label: "risk_no"},
-			},
-			Route: planOfBranch, Targets: branchPlans,
-			Sources: []string{"§8.0"},
+	}
+}
+
+// riskStep asks whether a job, a contract, a benefit or housing is at
+// immediate risk (anef.md §8.0 q6), which makes T4 and T7 urgent.
+func riskStep(branch string) Step {
+	plan := "plan_" + branch
+	return Step{
+		ID: branch + "_risk", Kind: Ask, Prompt: "risk_prompt", Save: KeyAtRisk,
+		Options: []Option{
+			{ID: "yes", Label: "risk_yes", Next: plan},
+			{ID: "no", Label: "risk_no", Next: plan},
 		},
+		Sources: []string{"§8.0", "§8 " + strings.ToUpper(branch)},
 	}
-}
-
-// branchPlans are the plans a shared step may lead to.
-var branchPlans = []string{"plan_t1", "plan_t2", "plan_t4", "plan_t6", "plan_t7", "plan_general"}
-
-// branch is the branch of §8 a person is in: the triage answer, except
-// when T9 found no valid attestation and sent them on to T4.
-func branch(f Facts) string {
-	sit := f.Answers[KeySituation]
-	if sit == "t9" && f.Answers[KeyHeld] == "api_expired" {
-		return "t4"
-	}
-	return sit
-}
-
-// planOfBranch routes a shared step to its branch's plan.
-func planOfBranch(f Facts) string {
-	p := "plan_" + branch(f)
-	for _, t := range branchPlans {
-		if t == p {
-			return p
-		}
-	}
-	return "plan_general"
 }
 
 // notInFuture refuses a filing or notification date after today.
