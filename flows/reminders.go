@@ -196,3 +196,28 @@ func WorkingDayOnOrBefore(d time.Time) time.Time {
 func SendAt(on time.Time, hour int, paris *time.Location) time.Time {
 	return time.Date(on.Year(), on.Month(), on.Day(), hour, 0, 0, 0, paris)
 }
+
+// reminderKeys are the answers each kind of reminder follows from.
+var reminderKeys = map[string][]string{
+	RemRenewOpen:  {KeyExpiry, KeyFiled},
+	RemRenewLast:  {KeyExpiry, KeyFiled},
+	RemAPISoon:    {KeyAPIEnd},
+	RemAPIEnd:     {KeyAPIEnd},
+	RemADFSoon:    {KeyADFEnd},
+	RemRefusal:    {KeyFiled, KeyDecision},
+	RemRecourse:   {KeyFiled, KeyDecision},
+	RemCourtShort: {KeyDecision},
+}
+
+// Informs reports whether the facts say anything about a kind of
+// reminder. Facts from another branch of the conversation (after
+// /restart, say) hold none of its dates: they must not cancel reminders
+// the person chose earlier.
+func (f Facts) Informs(kind string) bool {
+	for _, k := range reminderKeys[kind] {
+		if _, ok := f.Answers[k]; ok {
+			return true
+		}
+	}
+	return false
+}

@@ -199,3 +199,12 @@ func TestReminderIDChangesWithDate(t *testing.T) {
 		t.Fatalf("a new API date kept the reminder ID %s", a.Due[0].ID)
 	}
 }
+
+func TestInforms(t *testing.T) {
+	f := Facts{Answers: map[string]string{KeyAPIEnd: "2027-02-27", KeySituation: "t4"}}
+	for kind, want := range map[string]bool{RemAPISoon: true, RemAPIEnd: true, RemRenewOpen: false, RemRefusal: false, "unknown": false} {
+		if got := f.Informs(kind); got != want {
+			t.Errorf("%s: %v, want %v", kind, got, want)
+		}
+	}
+}

@@ -70,8 +70,8 @@ func (f *Feature) Offer(ctx context.Context, b *bot.Bot, chat int64, s flows.Ses
 // Replan is the effect of every plan shown: a person who chose reminders
 // gets them moved to the dates they gave now.
 func (f *Feature) Replan(ctx context.Context, b *bot.Bot, chat int64, s flows.Session, _ flows.Effect) error {
-	due := flows.Reminders(f.facts(b, s)).Due
-	_, err := f.Store.Sync(ctx, chat, s.Lang, due, nil, f.at)
+	facts := f.facts(b, s)
+	_, err := f.Store.Sync(ctx, chat, s.Lang, flows.Reminders(facts).Due, nil, f.at, facts.Informs)
 	return err
 }
 
@@ -163,7 +163,7 @@ func (f *Feature) choose(ctx context.Context, b *bot.Bot, chat int64, lang strin
 	if len(add) == 0 {
 		return b.Say(ctx, chat, lang, "rem_stale", nil)
 	}
-	items, err := f.Store.Sync(ctx, chat, lang, due, add, f.at)
+	items, err := f.Store.Sync(ctx, chat, lang, due, add, f.at, nil)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -134,8 +135,9 @@ type Scheduler struct {
 	Log     *slog.Logger
 	// Lease is how long a claim holds; a send that takes longer is
 	// abandoned at half of it, so two replicas never send at once.
-	Lease time.Duration
-	Batch int // reminders claimed per round
+	Lease   time.Duration
+	Batch   int // reminders claimed per round
+	Workers int // reminders sent at once (default 1)
 
 	due, sent, dropped atomic.Int64
 }
@@ -182,11 +184,26 @@ func (s *Scheduler) Tick(ctx context.Context) (int, error) {
 	if err != nil {
 		return len(claims), err // the claims run out and are tried again
 	}
-	for i, c := range claims {
-		if err := s.send(ctx, c, pending[i]); err != nil {
-			s.Log.Warn("reminder", "chat", bot.ChatHash(c.Chat), "err", err)
-		}
+	// Sends run side by side so the outbox can pace them at its own rate
+	// rather than at one Telegram round trip each.
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(s.Workers, len(claims))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				if err := s.send(ctx, claims[i], pending[i]); err != nil {
+					s.Log.Warn("reminder", "chat", bot.ChatHash(claims[i].Chat), "err", err)
+				}
+			}
+		}()
 	}
+	for i := range claims {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
 	return len(claims), nil
 }
 
@@ -205,6 +222,11 @@ func (s *Scheduler) send(ctx context.Context, c Claim, p pendingOf) error {
 	case err == nil:
 		s.sent.Add(1)
 		return s.Store.Sent(ctx, c)
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		// The outbox keeps a message whose sender stopped waiting and
+		// still sends it (bot/outbox): trying again would send it twice.
+		s.sent.Add(1)
+		return s.Store.Sent(context.WithoutCancel(ctx), c)
 	case errors.Is(err, bot.ErrUnreachable):
 		s.dropped.Add(1)
 		_, derr := s.Store.Drop(ctx, c.Chat)

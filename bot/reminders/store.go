@@ -135,10 +135,11 @@ func (s *Store) Load(ctx context.Context, chat int64) (Chat, error) {
 
 // Sync makes a chat's pending reminders follow its facts: every chosen
 // kind (plus add) gets the reminder derived now, a reminder whose date
-// changed is moved, one whose date is gone is dropped; snoozed ones stay.
-// With nothing chosen and nothing to add it does nothing. It returns the
-// pending reminders after the change.
-func (s *Store) Sync(ctx context.Context, chat int64, lang string, derived []flows.Reminder, add []string, at func(time.Time) time.Time) ([]Item, error) {
+// changed is moved, one whose date is gone is dropped; snoozed ones stay,
+// and so do kinds the facts say nothing about (informs false; nil means
+// the facts inform every kind). With nothing chosen and nothing to add it
+// writes nothing. It returns the pending reminders after the change.
+func (s *Store) Sync(ctx context.Context, chat int64, lang string, derived []flows.Reminder, add []string, at func(time.Time) time.Time, informs func(kind string) bool) ([]Item, error) {
 	c, err := s.Load(ctx, chat)
 	if err != nil {
 		return nil, err
@@ -162,7 +163,7 @@ func (s *Store) Sync(ctx context.Context, chat int64, lang string, derived []flo
 		old, hasOld := have[kind]
 		r, wanted := want[kind]
 		switch {
-		case hasOld && (old.Snoozed || wanted && old.ID == r.ID):
+		case hasOld && (old.Snoozed || wanted && old.ID == r.ID || informs != nil && !informs(kind)):
 			out = append(out, old)
 		case wanted:
 			it := Item{Reminder: r, Due: at(r.On)}

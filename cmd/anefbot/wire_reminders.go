@@ -16,6 +16,7 @@ const (
 	reminderHour     = 10
 	reminderLease    = time.Minute
 	reminderBatch    = 100
+	reminderWorkers  = 16
 	reminderInterval = time.Second
 	reminderOfferID  = "rem"
 )
@@ -54,7 +55,7 @@ func setupReminders(w *wiring) error {
 		s := &reminders.Scheduler{
 			Store: store, Deliver: f.Deliver(b), Clock: clock,
 			Log:   w.log.With("component", "reminders"),
-			Lease: reminderLease, Batch: reminderBatch,
+			Lease: reminderLease, Batch: reminderBatch, Workers: reminderWorkers,
 		}
 		return s.Run(ctx, reminderInterval)
 	})
