@@ -22,12 +22,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -50,6 +53,7 @@ type options struct {
 	workers  int
 	env      []string
 	jsonOut  string
+	strict   bool
 }
 
 func main() {
@@ -83,6 +87,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return nil
 	})
 	fs.StringVar(&o.jsonOut, "json", "", "write the results as JSON to this file (for the plot)")
+	fs.BoolVar(&o.strict, "strict", false, "fail when a run answered nothing, left an update unanswered or sent a message too long for Telegram (for CI)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -122,25 +127,28 @@ type Machine struct {
 
 // Run is the figures of one crowd size over the measurement window.
 type Run struct {
-	People         int     `json:"people"`
-	Seconds        float64 `json:"seconds"`
-	Updates        int64   `json:"updates"`
-	UpdatesPerS    float64 `json:"updates_per_s"`
-	P50ms          float64 `json:"p50_ms"`
-	P90ms          float64 `json:"p90_ms"`
-	P99ms          float64 `json:"p99_ms"`
-	Replies        int     `json:"replies_timed"`
-	BotCPUus       float64 `json:"bot_cpu_us_per_update"`
-	RedisCPUus     float64 `json:"redis_cpu_us_per_update"`
-	PeakRSSMiB     float64 `json:"bot_peak_rss_mib"`
-	RSSMiB         float64 `json:"bot_rss_mib"`
-	RedisCmds      float64 `json:"redis_commands_per_update"`
-	Messages       int64   `json:"messages"`
-	TooLong        int     `json:"messages_too_long"`
-	MaxPerChatPerS int     `json:"max_messages_per_chat_per_s"`
-	MaxOverallPerS int     `json:"max_messages_per_s"`
-	Unanswered     int64   `json:"unanswered"`
-	BacklogAtEnd   int     `json:"backlog_at_end"`
+	People      int     `json:"people"`
+	Seconds     float64 `json:"seconds"`
+	Updates     int64   `json:"updates"`
+	UpdatesPerS float64 `json:"updates_per_s"`
+	P50ms       float64 `json:"p50_ms"`
+	P90ms       float64 `json:"p90_ms"`
+	P99ms       float64 `json:"p99_ms"`
+	Replies     int     `json:"replies_timed"`
+	BotCPUus    float64 `json:"bot_cpu_us_per_update"`
+	RedisCPUus  float64 `json:"redis_cpu_us_per_update"`
+	PeakRSSMiB  float64 `json:"bot_peak_rss_mib"`
+	RSSMiB      float64 `json:"bot_rss_mib"`
+	RedisCmds   float64 `json:"redis_commands_per_update"`
+	// RedisCalls breaks RedisCmds down by command; commands run inside a
+	// Lua script appear both under EVALSHA and under their own name.
+	RedisCalls     map[string]float64 `json:"redis_calls_per_update"`
+	Messages       int64              `json:"messages"`
+	TooLong        int                `json:"messages_too_long"`
+	MaxPerChatPerS int                `json:"max_messages_per_chat_per_s"`
+	MaxOverallPerS int                `json:"max_messages_per_s"`
+	Unanswered     int64              `json:"unanswered"`
+	BacklogAtEnd   int                `json:"backlog_at_end"`
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -180,12 +188,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		rep.Runs = append(rep.Runs, r)
 		printRuns(stdout, rep.Runs)
+		if err := r.check(); o.strict && err != nil {
+			return fmt.Errorf("%d people: %w", n, err)
+		}
 	}
 	if o.jsonOut != "" {
 		b, _ := json.MarshalIndent(rep, "", "  ")
 		if err := os.WriteFile(o.jsonOut, append(b, '\n'), 0o644); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// check reports what no run may show, whatever the machine's speed.
+func (r Run) check() error {
+	switch {
+	case r.Replies == 0:
+		return errors.New("no update was answered")
+	case r.Unanswered > 0:
+		return fmt.Errorf("%d updates unanswered", r.Unanswered)
+	case r.TooLong > 0:
+		return fmt.Errorf("%d messages too long for Telegram", r.TooLong)
 	}
 	return nil
 }
@@ -223,6 +247,12 @@ func printRuns(w io.Writer, runs []Run) {
 			r.RedisCmds, r.TooLong, r.MaxPerChatPerS, r.MaxOverallPerS, r.Unanswered)
 	}
 	tw.Flush()
+	last := runs[len(runs)-1]
+	fmt.Fprintf(w, "Redis calls per update (%d people):", last.People)
+	for _, name := range slices.Sorted(maps.Keys(last.RedisCalls)) {
+		fmt.Fprintf(w, " %s %.2f", name, last.RedisCalls[name])
+	}
+	fmt.Fprintln(w)
 }
 
 // runOnce runs the bot against n people and measures one window.
@@ -296,6 +326,12 @@ func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latenc
 		r.BotCPUus = float64((cpu1 - cpu0).Microseconds()) / u
 		r.RedisCPUus = float64((red1.cpu - red0.cpu).Microseconds()) / u
 		r.RedisCmds = float64(red1.commands-red0.commands-2) / u // minus the tool's own INFO
+		r.RedisCalls = map[string]float64{}
+		for name, n := range red1.calls {
+			if d := n - red0.calls[name]; d > 0 && name != "info" {
+				r.RedisCalls[name] = math.Round(float64(d)/u*100) / 100
+			}
+		}
 	}
 	f := api.stats.figures()
 	r.Messages, r.TooLong, r.MaxPerChatPerS, r.MaxOverallPerS = f.Messages, f.TooLong, f.MaxPerChatPerS, f.MaxOverallPerS

@@ -99,19 +99,25 @@ func procMemory(pid int) (rss, peak int64, err error) {
 
 // redisCounters are what INFO says about the server's total work.
 type redisCounters struct {
-	commands int64         // commands processed, all clients
-	cpu      time.Duration // server CPU, user and system
+	commands int64            // commands processed, all clients, Lua's included
+	cpu      time.Duration    // server CPU, user and system
+	calls    map[string]int64 // per command (INFO commandstats)
 }
 
 func readRedis(ctx context.Context, rdb *redis.Client) (redisCounters, error) {
-	info, err := rdb.Info(ctx, "stats", "cpu").Result()
+	info, err := rdb.Info(ctx, "stats", "cpu", "commandstats").Result()
 	if err != nil {
 		return redisCounters{}, err
 	}
-	var c redisCounters
+	c := redisCounters{calls: map[string]int64{}}
 	for _, line := range strings.Split(info, "\r\n") {
 		k, v, ok := strings.Cut(line, ":")
 		if !ok {
+			continue
+		}
+		if name, ok := strings.CutPrefix(k, "cmdstat_"); ok {
+			calls, _, _ := strings.Cut(strings.TrimPrefix(v, "calls="), ",")
+			c.calls[name], _ = strconv.ParseInt(calls, 10, 64)
 			continue
 		}
 		switch k {
