@@ -1,0 +1,254 @@
+package handoff
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/redisstore"
+	"github.com/anefbot/anefbot/bot/redistest"
+	"github.com/anefbot/anefbot/flows"
+	"github.com/anefbot/anefbot/locales"
+)
+
+// outbox records what the bot sends, per chat.
+type outbox struct {
+	mu  sync.Mutex
+	out map[int64][]bot.Out
+}
+
+func (o *outbox) Send(_ context.Context, m bot.Out) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.out[m.ChatID] = append(o.out[m.ChatID], m)
+	return nil
+}
+
+func (o *outbox) Ack(context.Context, string) error { return nil }
+
+// take returns and forgets what chat received.
+func (o *outbox) take(chat int64) []bot.Out {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	got := o.out[chat]
+	delete(o.out, chat)
+	return got
+}
+
+type fixture struct {
+	t   *testing.T
+	b   *bot.Bot
+	svc *Service
+	st  *Store
+	out *outbox
+	now time.Time
+}
+
+func newFixture(t *testing.T, be redistest.Backend, vols ...Volunteer) *fixture {
+	t.Helper()
+	g, err := flows.Diagnosis()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, out: &outbox{out: map[int64][]bot.Out{}}, now: t0}
+	clock := func() time.Time { return f.now }
+	f.st = NewStore(be.Client, be.Prefix)
+	dir, err := LoadDirectory("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.svc = NewService(Config{
+		Store: f.st, Directory: dir, Admins: []int64{1}, Languages: []string{"fr", "en"},
+		NotifyBatch: 2, Clock: clock,
+	})
+	langs := []flows.Language{{Code: "fr", Name: "Français"}, {Code: "en", Name: "English"}}
+	f.b, err = bot.New(bot.Config{
+		Engine:  flows.NewEngine(g, flows.Options{Languages: langs, RetentionDays: 90}),
+		Store:   redisstore.New(be.Client, redisstore.WithPrefix(be.Prefix)),
+		Catalog: cat, Sender: f.out, Clock: clock,
+		Middlewares: []bot.Middleware{f.svc.Middleware},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vols {
+		if err := f.st.PutVolunteer(context.Background(), v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f
+}
+
+func (f *fixture) text(chat int64, text string) {
+	f.t.Helper()
+	if err := f.b.Handle(context.Background(), bot.Update{Kind: bot.Message, ChatID: chat, UserID: chat, Private: true, LangCode: "fr", Text: text}); err != nil {
+		f.t.Fatalf("%d %q: %v", chat, text, err)
+	}
+}
+
+func (f *fixture) press(chat int64, data string) {
+	f.t.Helper()
+	if err := f.b.Handle(context.Background(), bot.Update{Kind: bot.Callback, ChatID: chat, UserID: chat, Private: true, LangCode: "fr", Data: data}); err != nil {
+		f.t.Fatalf("%d press %q: %v", chat, data, err)
+	}
+}
+
+func (f *fixture) tick(d time.Duration) {
+	f.t.Helper()
+	f.now = f.now.Add(d)
+	if err := f.svc.Tick(context.Background(), f.b); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// expect checks chat received exactly one message containing want (and
+// forgets everything it received).
+func (f *fixture) expect(chat int64, want string) bot.Out {
+	f.t.Helper()
+	got := f.out.take(chat)
+	var hit []bot.Out
+	for _, m := range got {
+		if strings.Contains(m.Text, want) {
+			hit = append(hit, m)
+		}
+	}
+	if len(hit) != 1 {
+		f.t.Fatalf("chat %d: %d messages with %q in %d received: %+v", chat, len(hit), want, len(got), got)
+	}
+	return hit[0]
+}
+
+func (f *fixture) silent(chat int64) {
+	f.t.Helper()
+	if got := f.out.take(chat); len(got) > 0 {
+		f.t.Fatalf("chat %d got %+v", chat, got)
+	}
+}
+
+const person = 500
+
+// A case's life without a close: notifications go to a few volunteers
+// of the language, reminders to others; a volunteer who did not take the
+// case cannot read it nor write to it; a lease without activity returns
+// the case and everybody is told; a long wait gets the person an honest
+// word and the directory; the person cancels.
+func TestServiceLifecycle(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
+		fr := []string{"fr"}
+		f := newFixture(t, be,
+			Volunteer{ID: 11, Langs: fr, Status: Available, Name: "Amina"},
+			Volunteer{ID: 12, Langs: fr, Status: Available, Notified: 1},
+			Volunteer{ID: 13, Langs: fr, Status: Available, Notified: 2},
+			Volunteer{ID: 14, Langs: []string{"en"}, Status: Available},
+			Volunteer{ID: 15, Langs: fr, Status: Away},
+		)
+		f.text(person, "/human")
+		consent := f.expect(person, "Voici ce qu'elle verra")
+		f.press(person, consent.Buttons[0][0].Data)
+		queued := f.expect(person, "Votre demande est enregistrée")
+		ref := refRE(queued.Text)
+		// Two volunteers at a time, least recently told first; nobody away
+		// or without the language.
+		f.expect(11, "Nouvelle demande "+ref)
+		f.expect(12, "Nouvelle demande "+ref)
+		f.silent(13)
+		f.silent(14)
+		f.silent(15)
+
+		f.tick(29 * time.Minute)
+		f.silent(13)
+		f.tick(2 * time.Minute)
+		f.expect(13, "attend toujours")
+		f.silent(11)
+
+		f.text(11, "/take")
+		f.expect(11, "Demande prise")
+		f.expect(person, "Amina, bénévole")
+		// Volunteer 12 did not take it: cannot read it, cannot write to it.
+		f.text(12, "/case")
+		f.expect(12, "pas de demande en cours")
+		f.text(12, "je m'en occupe aussi")
+		f.silent(person)
+		f.text(12, "/take "+ref)
+		f.expect(12, "n'est plus en attente")
+
+		// 31 minutes without a word from Amina: the case goes back.
+		f.tick(31 * time.Minute)
+		f.expect(11, "revenue dans la file")
+		f.expect(person, "ne répond plus")
+		f.text(11, "vous êtes là ?")
+		f.silent(person)
+
+		// Hours pass: the person is told honestly, with other contacts.
+		f.out.take(12)
+		f.tick(4 * time.Hour)
+		m := f.expect(person, "pas encore été prise")
+		if !strings.Contains(m.Text, "0806 001 620") {
+			t.Errorf("no contacts in %q", m.Text)
+		}
+		f.tick(time.Minute)
+		f.silent(person) // said once
+
+		f.text(person, "/cancel")
+		f.expect(person, "est annulée")
+		if _, err := f.st.Get(context.Background(), ref); err == nil {
+			t.Error("cancelled case still stored")
+		}
+	})
+}
+
+// /release hands the case back with a note the next volunteer reads; the
+// person's details while waiting are kept; /forget erases the case and
+// tells its volunteer.
+func TestServiceReleaseDetailsForget(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
+		fr := []string{"fr"}
+		f := newFixture(t, be,
+			Volunteer{ID: 11, Langs: fr, Status: Available},
+			Volunteer{ID: 12, Langs: fr, Status: Available},
+		)
+		f.text(person, "/human")
+		f.press(person, f.expect(person, "Voici").Buttons[0][0].Data)
+		f.out.take(person)
+		f.text(person, "J'ai appelé le 0806 001 620 le 3 novembre")
+		f.expect(person, "Ajouté à votre demande")
+		f.text(11, "/take")
+		c := f.expect(11, "Demande prise")
+		if !strings.Contains(c.Text, "J'ai appelé le 0806 001 620") {
+			t.Errorf("detail missing from the case: %q", c.Text)
+		}
+		f.text(11, "/release La personne a besoin d'une interprète en dari")
+		f.expect(11, "remise dans la file")
+		f.expect(person, "a dû s'arrêter")
+		f.expect(12, "Nouvelle demande") // the others are told, not the one who left
+		f.silent(11)
+		f.text(12, "/take")
+		if c := f.expect(12, "Demande prise"); !strings.Contains(c.Text, "interprète en dari") {
+			t.Errorf("release note missing: %q", c.Text)
+		}
+		f.out.take(person)
+		erased, err := f.svc.Forgetter(func() *bot.Bot { return f.b })(context.Background(), person)
+		if err != nil || len(erased) != 1 {
+			t.Fatalf("forget: %v %v", erased, err)
+		}
+		f.expect(12, "effacé sa demande")
+		if r, _ := f.st.RouteOf(context.Background(), 12); r.Held != "" {
+			t.Errorf("volunteer still relays to %q", r.Held)
+		}
+	})
+}
+
+func refRE(s string) string {
+	i := strings.Index(s, "H-")
+	if i < 0 || len(s) < i+7 {
+		return ""
+	}
+	return s[i : i+7]
+}
