@@ -37,6 +37,42 @@ type Store struct {
 	p   string
 	// Retention is how long closed-case statistics are kept.
 	Retention time.Duration
+	// Sealer, when set, encrypts each case at rest: its summary and the
+	// details the person typed are sensitive. The scripts never read a
+	// case, so they work on sealed values alike.
+	Sealer Sealer
+}
+
+// Sealer encrypts and decrypts values bound to a name (aad). Open must
+// return a value that was never sealed as it is.
+type Sealer interface {
+	Seal(plain, aad []byte) []byte
+	Open(data, aad []byte) ([]byte, error)
+}
+
+func (s *Store) encode(c Case) ([]byte, error) {
+	data, err := json.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("encode case: %w", err)
+	}
+	if s.Sealer == nil {
+		return data, nil
+	}
+	return s.Sealer.Seal(data, []byte("case:"+c.Ref)), nil
+}
+
+func (s *Store) decode(ref string, data []byte) (Case, error) {
+	if s.Sealer != nil {
+		var err error
+		if data, err = s.Sealer.Open(data, []byte("case:"+ref)); err != nil {
+			return Case{}, fmt.Errorf("open case: %w", err)
+		}
+	}
+	var c Case
+	if err := json.Unmarshal(data, &c); err != nil {
+		return Case{}, fmt.Errorf("decode case: %w", err)
+	}
+	return c, nil
 }
 
 // NewStore returns a Store whose keys all start with prefix.
@@ -70,9 +106,9 @@ return {1, ARGV[1]}
 // Open puts a case in the queue. A person has one case at a time: when
 // the chat already has one, Open returns its reference and false.
 func (s *Store) Open(ctx context.Context, c Case) (ref string, created bool, err error) {
-	data, err := json.Marshal(c)
+	data, err := s.encode(c)
 	if err != nil {
-		return "", false, fmt.Errorf("encode case: %w", err)
+		return "", false, err
 	}
 	keys := []string{s.key("case"), s.key("bychat"), s.waitKey(c.Lang)}
 	res, err := openScript.Run(ctx, s.rdb, keys, c.Ref, c.Chat, data, Priority(c), keepFor.Milliseconds()).Slice()
@@ -99,11 +135,7 @@ func (s *Store) Get(ctx context.Context, ref string) (Case, error) {
 	if err != nil {
 		return Case{}, fmt.Errorf("load case: %w", err)
 	}
-	var c Case
-	if err := json.Unmarshal([]byte(data), &c); err != nil {
-		return Case{}, fmt.Errorf("decode case: %w", err)
-	}
-	return c, nil
+	return s.decode(ref, []byte(data))
 }
 
 // Route is where one chat stands in the handoff: the case it opened as a
@@ -146,9 +178,9 @@ return 1
 // Update rewrites a case that still exists (details, notes); a closed
 // case is not brought back. It returns ErrNoCase when it is gone.
 func (s *Store) Update(ctx context.Context, c Case) error {
-	data, err := json.Marshal(c)
+	data, err := s.encode(c)
 	if err != nil {
-		return fmt.Errorf("encode case: %w", err)
+		return err
 	}
 	n, err := updateScript.Run(ctx, s.rdb, []string{s.key("case")}, c.Ref, data).Int()
 	if err != nil {

@@ -1,13 +1,16 @@
 package handoff
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/anefbot/anefbot/bot/crypt"
 	"github.com/anefbot/anefbot/bot/redistest"
 )
 
@@ -233,6 +236,34 @@ func TestInviteOnce(t *testing.T) {
 		wg.Wait()
 		if ok != 1 {
 			t.Errorf("invitation redeemed %d times", ok)
+		}
+	})
+}
+
+// With a key, a case is sealed at rest: the person's words cannot be read
+// in Redis, and the queue works the same.
+func TestCaseSealedAtRest(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		ring, err := crypt.NewKeyring(bytes.Repeat([]byte{7}, 32))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := NewStore(b.Client, b.Prefix)
+		s.Sealer = ring
+		ctx := context.Background()
+		c := newCase("H-SEAL", 1, "fr", false, t0)
+		c.Details = []string{"mon employeur menace de me licencier"}
+		open(t, s, c)
+		raw, err := b.Client.HGet(ctx, b.Prefix+"{q}:case", "H-SEAL").Result()
+		if err != nil || strings.Contains(raw, "licencier") {
+			t.Fatalf("stored in clear (%v): %q", err, raw)
+		}
+		if ref, err := s.Take(ctx, 9, []string{"fr"}, "", t0, t0.Add(time.Hour)); err != nil || ref != "H-SEAL" {
+			t.Fatalf("take %q %v", ref, err)
+		}
+		got, err := s.Get(ctx, "H-SEAL")
+		if err != nil || got.Details[0] != c.Details[0] {
+			t.Fatalf("get %+v %v", got, err)
 		}
 	})
 }
