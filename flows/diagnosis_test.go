@@ -377,3 +377,29 @@ func TestPlanShowsItsUrgency(t *testing.T) {
 		}
 	}
 }
+
+// Under a plan, text describing another problem offers to start that
+// branch; Yes starts it with fresh answers, No keeps the plan; text that
+// matches nothing shows the plan again.
+func TestFreeTextUnderAPlan(t *testing.T) {
+	e, _ := newEngine(t)
+	s := e.Step(flows.Session{}, flows.Input{Kind: flows.Command, Data: "start", Now: now}).Session
+	s = e.Step(s, pressOpt(s, "other")).Session
+	s.Answers[flows.KeyExpiry] = "2027-01-01"
+	r := e.Step(s, typed("et aussi ma carte a expiré"))
+	if got := ids(r.Replies); got != "match_suggest sit_t8 match_confirm" || r.Replies[0].Choices[1].Label != "match_no_plan" {
+		t.Fatalf("got %s", got)
+	}
+	yes := e.Step(r.Session, pressOpt(r.Session, "@yes"))
+	if yes.Session.State != "t8_expiry" || yes.Session.Answers[flows.KeyExpiry] != "" || yes.Session.Answers[flows.KeySituation] != "t8" {
+		t.Errorf("Yes: %s %v", yes.Session.State, yes.Session.Answers)
+	}
+	no := e.Step(r.Session, pressOpt(r.Session, "@no"))
+	if no.Session.State != "plan_general" || no.Session.Pending != "" || !strings.HasPrefix(ids(no.Replies), "urgency_normal general_title") {
+		t.Errorf("No: %s %s", no.Session.State, ids(no.Replies))
+	}
+	other := e.Step(s, typed("merci beaucoup"))
+	if other.Session.Pending != "" || !strings.HasPrefix(ids(other.Replies), "use_buttons urgency_normal") {
+		t.Errorf("unmatched text under a plan: %s", ids(other.Replies))
+	}
+}

@@ -386,7 +386,7 @@ func checkDate(st *Step, d time.Time, f Facts) string {
 
 func (t *turn) confirmDate(yes bool) {
 	st := t.current()
-	if st.Kind == Ask {
+	if st.Kind == Ask || (st.Kind == Plan && t.s.Pending != "") {
 		t.confirmSuggestion(yes) // Yes / No under a suggestion: matching.go
 		return
 	}

@@ -162,13 +162,19 @@ func fold(r rune) rune {
 
 // suggest answers typed text on a question step that has keyword lists:
 // the matching option, offered for confirmation, or (unless quiet) the
-// list again. It reports whether it dealt with the input.
+// list again. Under a plan, text that describes another problem offers to
+// start that branch (the plan stays if nothing matches). It reports
+// whether it dealt with the input.
 func (t *turn) suggest(quiet bool) bool {
 	st := t.current()
-	if st.Kind != Ask || !t.e.match.has(st.ID) {
+	step := st
+	if st.Kind == Plan {
+		step, quiet = t.e.graph.Step(t.e.graph.Start), true
+	}
+	if step.Kind != Ask || !t.e.match.has(step.ID) {
 		return false
 	}
-	opt, ok := t.e.match.match(st.ID, t.in.Data)
+	opt, ok := t.e.match.match(step.ID, t.in.Data)
 	if !ok {
 		if quiet {
 			return false
@@ -178,10 +184,14 @@ func (t *turn) suggest(quiet bool) bool {
 		return true
 	}
 	var label string
-	for _, o := range st.Options {
+	for _, o := range step.Options {
 		if o.ID == opt {
 			label = o.Label
 		}
+	}
+	no := "match_no"
+	if st.Kind == Plan {
+		no = "match_no_plan"
 	}
 	t.s.Pending = opt
 	t.changed = true
@@ -189,14 +199,15 @@ func (t *turn) suggest(quiet bool) bool {
 		Parts: []Part{part("match_suggest", nil), part(label, nil), part("match_confirm", nil)},
 		Choices: []Choice{
 			{Data: pressData(t.s.Seq, optYes), Label: "match_yes"},
-			{Data: pressData(t.s.Seq, optNo), Label: "match_no"},
+			{Data: pressData(t.s.Seq, optNo), Label: no},
 		},
 	})
 	return true
 }
 
 // confirmSuggestion takes Yes or No under a suggestion: Yes chooses the
-// suggested option, No shows the list.
+// suggested option (from the start when the person stood on a plan), No
+// shows the current step again.
 func (t *turn) confirmSuggestion(yes bool) {
 	opt := t.s.Pending
 	if opt == "" {
@@ -206,9 +217,12 @@ func (t *turn) confirmSuggestion(yes bool) {
 	}
 	t.s.Pending = ""
 	t.changed = true
-	if yes {
-		t.choose(opt)
+	if !yes {
+		t.show()
 		return
 	}
-	t.show()
+	if t.current().Kind == Plan {
+		t.reset() // a new problem: a new diagnosis, answers cleared
+	}
+	t.choose(opt)
 }
