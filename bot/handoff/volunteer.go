@@ -80,9 +80,16 @@ func (s *Service) lineArgs(b *bot.Bot, lang string, c Case, now time.Time) flows
 			break
 		}
 	}
+	dep := c.Summary.Departement
+	if dep == "" {
+		dep = "?"
+	}
+	if situation == "" {
+		situation = "?"
+	}
 	return flows.Args{
 		"Ref": c.Ref, "Lang": languageName(c.Lang), "Minutes": max(waited, 0),
-		"Situation": situation, "Dep": c.Summary.Departement,
+		"Situation": situation, "Dep": dep,
 	}
 }
 
