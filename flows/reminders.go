@@ -16,6 +16,7 @@ const (
 	RemRefusal    = "refusal"  // 4 months after filing: implicit refusal (§3.4, §9.4)
 	RemRecourse   = "recourse" // a week before a court deadline ends (§3.4, §3.7)
 	RemCourtShort = "court"    // an OQTF with 7 days or 48 hours: never a reminder, act now (§3.4)
+	RemDocs       = "docs"     // 3 days before the date an ANEF request for documents gives (§2.2 F)
 )
 
 // Decision kinds stored under KeyDecisionKind (anef.md §3.4).
@@ -57,6 +58,7 @@ func Reminders(f Facts) ReminderPlan {
 	all = append(all, attestationReminders(f)...)
 	all = append(all, silenceReminders(f)...)
 	all = append(all, decisionReminders(f)...)
+	all = append(all, documentReminders(f)...)
 	var p ReminderPlan
 	for _, r := range all {
 		switch {
@@ -153,6 +155,16 @@ func decisionReminders(f Facts) []Reminder {
 	return []Reminder{warning(RemRecourse, end, 7)}
 }
 
+// documentReminders: documents requested on ANEF must be sent by the date
+// the request gives, or the file is closed automatically (anef.md §2.2 F).
+func documentReminders(f Facts) []Reminder {
+	due, ok := f.Date(KeyDocsDue)
+	if !ok {
+		return nil
+	}
+	return []Reminder{warning(RemDocs, due, 3)}
+}
+
 // CourtDeadline is the last day to go to the tribunal administratif
 // against a decision notified on dec (anef.md §3.4, §3.7): 2 months for a
 // refusal without OQTF, 1 month for an OQTF, 7 days under house arrest or
@@ -207,6 +219,7 @@ var reminderKeys = map[string][]string{
 	RemRefusal:    {KeyFiled, KeyDecision},
 	RemRecourse:   {KeyFiled, KeyDecision},
 	RemCourtShort: {KeyDecision},
+	RemDocs:       {KeyDocsDue},
 }
 
 // Informs reports whether the facts say anything about a kind of
@@ -220,4 +233,14 @@ func (f Facts) Informs(kind string) bool {
 		}
 	}
 	return false
+}
+
+// ReminderKinds lists every kind of reminder, sorted.
+func ReminderKinds() []string {
+	out := make([]string, 0, len(reminderKeys))
+	for k := range reminderKeys {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

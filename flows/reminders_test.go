@@ -149,6 +149,20 @@ func TestReminders(t *testing.T) {
 			close:   "court@2026-11-28>2026-12-05",
 		},
 		{
+			// Documents due on Monday 14/12: the reminder 3 days before
+			// (a Friday) stays; due on Tuesday 12/01: Saturday → Friday.
+			name:    "documents requested",
+			today:   "2026-11-29",
+			answers: map[string]string{KeyDocsDue: "2026-12-14"},
+			due:     "docs@2026-12-11>2026-12-14",
+		},
+		{
+			name:    "documents due on a Tuesday",
+			today:   "2026-11-29",
+			answers: map[string]string{KeyDocsDue: "2027-01-12"},
+			due:     "docs@2027-01-08>2027-01-12",
+		},
+		{
 			name:    "OQTF in rétention, past: nothing",
 			today:   "2026-11-29",
 			answers: map[string]string{KeyDecision: "2026-11-20", KeyDecisionKind: DecisionRetention},

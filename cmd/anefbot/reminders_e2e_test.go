@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,20 +52,7 @@ func TestTelegramReminders(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
 		h := startBot(t, b, nil)
 		p := telegramtest.User{ID: 5151, Lang: "en-GB"}
-		h.api.PushText(p, "/start")
-		n, _ := h.waitFor(p, 0, "What is your situation?")
-		h.press(p, "« attestation de dépôt »")
-		n, _ = h.waitFor(p, n, "end date of your residence permit")
-		h.api.PushText(p, "15/03/2027")
-		n, _ = h.waitFor(p, n, "You wrote: 15/03/2027")
-		h.press(p, "Yes")
-		n, _ = h.waitFor(p, n, "On what date did you file")
-		h.api.PushText(p, "20/11/2026")
-		n, _ = h.waitFor(p, n, "You wrote: 20/11/2026")
-		h.press(p, "Yes")
-		n, _ = h.waitFor(p, n, "asked you for documents")
-		h.press(p, "No, my file is complete")
-		n, plan := h.waitFor(p, n, "Your plan")
+		n, plan := h.t3Plan(p, 0)
 		if !strings.Contains(buttonLabels(plan), "Remind me of these dates") {
 			t.Fatalf("plan without the reminder offer: %s", buttonLabels(plan))
 		}
@@ -116,6 +104,80 @@ func TestTelegramReminders(t *testing.T) {
 		// A second press on the same button does nothing twice.
 		h.press(p, "Done")
 		h.waitFor(p, n, "no longer matches an active reminder")
+	})
+}
+
+// t3Plan takes p through the "filed, no API" branch (card ending
+// 15/03/2027, filed 20/11/2026, file complete) to its plan.
+func (h *harness) t3Plan(p telegramtest.User, n int) (int, telegramtest.Sent) {
+	h.t.Helper()
+	h.api.PushText(p, "/start")
+	n, _ = h.waitFor(p, n, "What is your situation?")
+	h.press(p, "« attestation de dépôt »")
+	n, _ = h.waitFor(p, n, "end date of your residence permit")
+	h.api.PushText(p, "15/03/2027")
+	n, _ = h.waitFor(p, n, "You wrote: 15/03/2027")
+	h.press(p, "Yes")
+	n, _ = h.waitFor(p, n, "On what date did you file")
+	h.api.PushText(p, "20/11/2026")
+	n, _ = h.waitFor(p, n, "You wrote: 20/11/2026")
+	h.press(p, "Yes")
+	n, _ = h.waitFor(p, n, "asked you for documents")
+	h.press(p, "No, my file is complete")
+	return h.waitFor(p, n, "Your plan")
+}
+
+// Buttons with data that is not the person's own change nothing; /forget
+// erases the reminders and says so.
+func TestTelegramRemindersForgedAndForget(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		h := startBot(t, b, nil)
+		p := telegramtest.User{ID: 6161, Lang: "en"}
+		other := telegramtest.User{ID: 7171, Lang: "en"}
+		n, _ := h.t3Plan(p, 0)
+		h.press(p, "Remind me of these dates")
+		n, _ = h.waitFor(p, n, "I can send you a reminder")
+		h.press(p, "All of these reminders")
+		n, _ = h.waitFor(p, n, "Noted. I will write to you")
+		scheduled := func() int64 {
+			c, err := b.Client.ZCard(context.Background(), b.Prefix+"{rem}:due").Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		if got := scheduled(); got != 2 {
+			t.Fatalf("%d scheduled, want 2", got)
+		}
+		m := 0
+		for _, data := range []string{
+			"r:c:refusal-20270320",  // p's reminder, pressed by someone else
+			"r:o:api_14",            // a kind other has no date for
+			"r:d:refusal-20270320",  // "done" on a reminder never sent to them
+			"r:s:recourse-20270513", // "remind me again" likewise
+			"r:zz",
+		} {
+			h.api.PushCallback(other, data)
+			m, _ = h.waitFor(other, m, "no longer matches an active reminder")
+		}
+		// p's own forged kind and an unsent reminder's buttons are refused.
+		for _, data := range []string{"r:o:api_14", "r:d:refusal-20270320", "r:c:refusal-20270101"} {
+			h.api.PushCallback(p, data)
+			n, _ = h.waitFor(p, n, "no longer matches an active reminder")
+		}
+		if got := scheduled(); got != 2 {
+			t.Fatalf("forged presses changed the schedule: %d left", got)
+		}
+		h.api.PushText(p, "/forget")
+		n, _ = h.waitFor(p, n, "Do you really want to erase everything?")
+		h.press(p, "Yes, erase everything")
+		_, done := h.waitFor(p, n, "I erased")
+		if !strings.Contains(done.Text, "your date reminders") {
+			t.Errorf("/forget does not name the reminders:\n%s", done.Text)
+		}
+		if got := scheduled(); got != 0 {
+			t.Errorf("%d reminders left after /forget", got)
+		}
 	})
 }
 
