@@ -28,6 +28,8 @@ func (s *Service) adminCommand(ctx context.Context, b *bot.Bot, u bot.Update, na
 		return true, s.manage(ctx, b, u.ChatID, lang, name, arg)
 	case "stats":
 		return true, s.stats(ctx, b, u.ChatID, lang)
+	case "admin":
+		return true, b.Say(ctx, u.ChatID, lang, "handoff_admin_help", nil)
 	}
 	return false, nil
 }
