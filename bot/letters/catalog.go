@@ -1,6 +1,10 @@
 package letters
 
-import "github.com/anefbot/anefbot/flows"
+import (
+	"strings"
+
+	"github.com/anefbot/anefbot/flows"
+)
 
 // FieldKind says how a field is asked and checked.
 type FieldKind int
@@ -105,7 +109,7 @@ var Letters = []Letter{
 	{ID: "motifs", PDF: true, File: "demande-motifs-refus-implicite.pdf", Fields: append(senderFields(),
 		date(fFiled, flows.KeyFiled))},
 	{ID: "organisation", PDF: true, File: "reclamation-attestation.pdf", Fields: []Field{
-		{Key: fOrg, Kind: ChoiceField, Choices: []string{OrgEmployer, OrgCAF, OrgCPAM, OrgFranceTrav}},
+		{Key: fOrg, Kind: ChoiceField, Choices: []string{OrgEmployer, OrgCAF, OrgCPAM, OrgFranceTrav}, Session: keyOrg},
 		{Key: fOrgAddr, Kind: TextField, Optional: true, Max: maxOrgAddress},
 		{Key: fName, Kind: TextField, Max: maxName},
 		{Key: fAddress, Kind: TextField, Max: maxAddress},
@@ -114,7 +118,7 @@ var Letters = []Letter{
 	{ID: "ddd", PDF: false, Fields: []Field{
 		// The Défenseur des droits is competent for CAF, CPAM and France
 		// Travail, not for employers (anef.md §2.2 I).
-		{Key: fOrg, Kind: ChoiceField, Choices: []string{OrgCAF, OrgCPAM, OrgFranceTrav}, Only: []string{"t9"}},
+		{Key: fOrg, Kind: ChoiceField, Choices: []string{OrgCAF, OrgCPAM, OrgFranceTrav}, Only: []string{"t9"}, Session: keyOrg},
 		{Key: fDep, Kind: DepField, Optional: true, Session: flows.KeyDepartement},
 		date(fExpiry, flows.KeyExpiry, "t1", "t2", "t3", "t4"),
 		date(fFiled, flows.KeyFiled, "t3", "t4", "t5"),
@@ -152,39 +156,66 @@ func (f Field) asks(sit string) bool {
 // late renewal or travel need a person, not a letter (§8 T-URGENT, T8,
 // T11); T6 needs an answer before the ANEF deadline first.
 var bySituation = map[string][]string{
-	"t1":    {"substitution", "ddd"},        // §8 T1 steps 4-5
-	"t2":    {"substitution", "ddd"},        // §8 T2 steps 3-4
-	"t3":    {"api", "motifs", "ddd"},       // §8 T3 steps 2-3, §3.4
-	"t4":    {"api", "ddd"},                 // §8 T4 (as T3)
-	"t5":    {"motifs", "ddd"},              // §8 T5 step 3
-	"t7":    {"adf", "ddd"},                 // §8 T7 steps 3-4
-	"t9":    {"organisation", "ddd"},        // §8 T9 steps 2-3
-	"t10":   {"ddd"},                        // §8 T10
-	"":      {"substitution", "api", "ddd"}, // unknown situation: the §2.3 ladder
-	"other": {"substitution", "ddd"},        // §2.3 steps 4 and 6
+	"t1":    {"substitution", "ddd"},  // §8 T1 steps 4-5
+	"t2":    {"substitution", "ddd"},  // §8 T2 steps 3-4
+	"t3":    {"api", "motifs", "ddd"}, // §8 T3 steps 2-3, §3.4
+	"t4":    {"api", "ddd"},           // §8 T4 (as T3)
+	"t5":    {"motifs", "ddd"},        // §8 T5 step 3
+	"t7":    {"adf", "ddd"},           // §8 T7 steps 3-4
+	"t9":    {"organisation", "ddd"},  // §8 T9 steps 2-3
+	"t10":   {"ddd"},                  // §8 T10
+	"other": {"substitution", "ddd"},  // §2.3 steps 4 and 6
+}
+
+// Answer keys of the diagnosis read here besides those of flows/keys.go's
+// first list: the organisation refusing the attestation and the document
+// held (anef.md §8 T9), as flows.KeyOrg and flows.KeyHeld name them.
+const (
+	keyOrg  = "org"
+	keyHeld = "held"
+)
+
+// Situation is the blockage a plan answers: "t3" for "plan_t3". Plans
+// named otherwise (plan_general) fall back on the triage answer
+// (flows.KeySituation), which is stable across versions of the graph.
+func Situation(plan string, f flows.Facts) string {
+	if sit, ok := strings.CutPrefix(plan, "plan_"); ok {
+		if _, known := bySituation[sit]; known || sit == "urgent" {
+			return sit
+		}
+	}
+	return f.Answers[flows.KeySituation]
 }
 
 // For returns the letters offered under plan for a person with facts f,
 // in order. Plans of an urgent situation offer none: a person must look
 // at those first (anef.md §8 T-URGENT).
 func For(plan string, f flows.Facts) []Letter {
-	if plan == "plan_urgent" {
-		return nil
-	}
-	sit := f.Answers[flows.KeySituation]
-	ids, ok := bySituation[sit]
-	if !ok {
-		return nil
-	}
+	sit := Situation(plan, f)
 	var out []Letter
-	for _, id := range ids {
-		if id == "motifs" && !refusalArisen(f) {
+	for _, id := range bySituation[sit] {
+		if !offered(id, sit, f) {
 			continue
 		}
 		l, _ := ByID(id)
 		out = append(out, l)
 	}
 	return out
+}
+
+func offered(id, sit string, f flows.Facts) bool {
+	switch id {
+	case "motifs":
+		return refusalArisen(f)
+	case "organisation":
+		// The letter defends the API; an ADF refused needs a person
+		// (anef.md §8 T7 handoff line, §9.3).
+		return f.Answers[keyHeld] != "adf"
+	case "ddd":
+		// Not competent for an employer (anef.md §2.2 I).
+		return sit != "t9" || f.Answers[keyOrg] != OrgEmployer
+	}
+	return true
 }
 
 // refusalArisen: the reasons of an implicit refusal can be asked only once

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
+	"github.com/anefbot/anefbot/bot/letters/pdftext"
 	"github.com/anefbot/anefbot/flows"
 )
 
@@ -128,12 +129,15 @@ func TestLettersRender(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				text := pdfText(t, pdf)
+				text, err := pdftext.Text(pdf)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if !l.PDF {
-					text = normalizeSpace(doc.Text())
+					text = pdftext.Normalize(doc.Text())
 				}
 				for _, w := range c.want {
-					if !strings.Contains(text, normalizeSpace(w)) {
+					if !strings.Contains(text, pdftext.Normalize(w)) {
 						t.Errorf("letter lacks %q:\n%s", w, text)
 					}
 				}

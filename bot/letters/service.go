@@ -66,7 +66,8 @@ func (s *Service) Start(ctx context.Context, b *bot.Bot, chatID int64, sess flow
 	if len(letters) == 0 {
 		return b.Say(ctx, chatID, sess.Lang, "letters_none", nil)
 	}
-	d := Draft{Lang: sess.Lang, Situation: sess.Answer(flows.KeySituation), Values: known(sess)}
+	facts := flows.Facts{Answers: sess.Answers, Today: today(now)}
+	d := Draft{Lang: sess.Lang, Situation: Situation(e.Data["plan"], facts), Values: known(sess)}
 	if len(letters) == 1 {
 		return s.choose(ctx, b, chatID, d, letters[0].ID)
 	}
@@ -108,6 +109,8 @@ func (f Field) valid(v string) bool {
 	case DepField:
 		_, ok := Departement(v)
 		return ok
+	case ChoiceField:
+		return contains(f.Choices, v)
 	}
 	return false
 }

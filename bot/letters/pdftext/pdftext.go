@@ -1,44 +1,52 @@
-package letters
+// Package pdftext reads back the PDFs the letters package writes, for
+// tests: it checks the file's structure (header, cross-reference table,
+// trailer) and extracts the text shown with Tj, in pure Go. It handles
+// what go-pdf/fpdf writes with UTF-8 fonts, not PDF in general.
+package pdftext
 
 import (
 	"bytes"
 	"compress/zlib"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
-	"testing"
 	"unicode/utf16"
 )
 
-// pdfText is a small text extractor for the PDFs fpdf writes with UTF-8
-// fonts: it inflates the content streams (not the embedded font files)
-// and decodes the UTF-16BE strings shown with Tj. Enough to check that a
-// letter's facts are in the document a person receives, in pure Go.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	checkPDFStructure(t, pdf)
+// Text checks pdf's structure and returns its text, white space
+// normalised (see Normalize): it inflates the content streams (not the
+// embedded font files) and decodes the UTF-16BE strings shown with Tj.
+func Text(pdf []byte) (string, error) {
+	if err := Check(pdf); err != nil {
+		return "", err
+	}
+	streams, err := contentStreams(pdf)
+	if err != nil {
+		return "", err
+	}
 	var out strings.Builder
-	for _, stream := range contentStreams(t, pdf) {
+	for _, stream := range streams {
 		for _, s := range shownStrings(stream) {
 			out.WriteString(decodeUTF16BE(s))
 			out.WriteString(" ")
 		}
 	}
-	return normalizeSpace(out.String())
+	return Normalize(out.String()), nil
 }
 
 var streamRE = regexp.MustCompile(`(?s)<<([^>]*)>>\s*stream\r?\n`)
 
-func contentStreams(t *testing.T, pdf []byte) [][]byte {
+func contentStreams(pdf []byte) ([][]byte, error) {
 	var out [][]byte
 	for _, m := range streamRE.FindAllSubmatchIndex(pdf, -1) {
 		dict := string(pdf[m[2]:m[3]])
 		start := m[1]
 		end := bytes.Index(pdf[start:], []byte("endstream"))
 		if end < 0 {
-			t.Fatal("pdf: stream without endstream")
+			return nil, errors.New("pdf: stream without endstream")
 		}
 		data := pdf[start : start+end]
 		if strings.Contains(dict, "/Length1") || strings.Contains(dict, "/Subtype") {
@@ -51,13 +59,13 @@ func contentStreams(t *testing.T, pdf []byte) [][]byte {
 			}
 			inflated, err := io.ReadAll(r)
 			if err != nil {
-				t.Fatalf("pdf: inflate: %v", err)
+				return nil, fmt.Errorf("pdf: inflate: %w", err)
 			}
 			data = inflated
 		}
 		out = append(out, data)
 	}
-	return out
+	return out, nil
 }
 
 // shownStrings returns the literal strings of "(...) Tj" operators.
@@ -129,43 +137,46 @@ func decodeUTF16BE(b []byte) string {
 	return string(utf16.Decode(u))
 }
 
-// normalizeSpace turns no-break spaces and runs of white space into one
+// Normalize turns no-break spaces and runs of white space into one
 // space, so facts split across lines are found.
-func normalizeSpace(s string) string {
+func Normalize(s string) string {
 	s = strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(s)
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// checkPDFStructure checks what a PDF reader needs first: the header, a
+// Check checks what a PDF reader needs first: the header, a
 // cross-reference table whose offsets point at the objects, a trailer
 // and the end marker.
-func checkPDFStructure(t *testing.T, pdf []byte) {
-	t.Helper()
+func Check(pdf []byte) error {
 	if !bytes.HasPrefix(pdf, []byte("%PDF-1.")) {
-		t.Fatalf("pdf: bad header %q", pdf[:min(len(pdf), 8)])
+		return fmt.Errorf("pdf: bad header %q", pdf[:min(len(pdf), 8)])
 	}
 	if !bytes.HasSuffix(bytes.TrimRight(pdf, "\r\n"), []byte("%%EOF")) {
-		t.Fatal("pdf: no end-of-file marker")
+		return errors.New("pdf: no end-of-file marker")
 	}
 	x := bytes.LastIndex(pdf, []byte("startxref"))
 	if x < 0 {
-		t.Fatal("pdf: no startxref")
+		return errors.New("pdf: no startxref")
 	}
 	var off int
 	if _, err := fmt.Sscan(string(pdf[x+len("startxref"):]), &off); err != nil || off <= 0 || off >= len(pdf) {
-		t.Fatalf("pdf: bad startxref %d (%v)", off, err)
+		return fmt.Errorf("pdf: bad startxref %d (%v)", off, err)
 	}
 	if !bytes.HasPrefix(pdf[off:], []byte("xref")) {
-		t.Fatalf("pdf: startxref does not point at the xref table")
+		return errors.New("pdf: startxref does not point at the xref table")
 	}
 	entries := regexp.MustCompile(`(\d{10}) 00000 n`).FindAllSubmatch(pdf[off:], -1)
 	if len(entries) == 0 {
-		t.Fatal("pdf: empty xref table")
+		return errors.New("pdf: empty xref table")
 	}
 	for i, e := range entries {
 		o, _ := strconv.Atoi(string(e[1]))
+		if o >= len(pdf) {
+			return fmt.Errorf("pdf: xref entry %d points past the end", i+1)
+		}
 		if !regexp.MustCompile(`^\d+ 0 obj`).Match(pdf[o:min(len(pdf), o+20)]) {
-			t.Fatalf("pdf: xref entry %d points at %q, not an object", i+1, pdf[o:min(len(pdf), o+20)])
+			return fmt.Errorf("pdf: xref entry %d points at %q, not an object", i+1, pdf[o:min(len(pdf), o+20)])
 		}
 	}
+	return nil
 }
