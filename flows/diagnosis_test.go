@@ -403,3 +403,17 @@ func TestFreeTextUnderAPlan(t *testing.T) {
 		t.Errorf("unmatched text under a plan: %s", ids(other.Replies))
 	}
 }
+
+// BenchmarkFreeText is one typed description matched on the triage, with
+// the real keyword lists (target: an engine step under 20 µs).
+func BenchmarkFreeText(b *testing.B) {
+	e, _ := newEngine(b)
+	s := e.Step(flows.Session{}, flows.Input{Kind: flows.Command, Data: "start", Now: now}).Session
+	in := typed("Bonjour, je n'arrive pas à changer l'adresse e-mail de mon compte ANEF depuis des semaines")
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := e.Step(s, in); r.Session.Pending != "t1" {
+			b.Fatalf("pending %q", r.Session.Pending)
+		}
+	}
+}

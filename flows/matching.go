@@ -38,7 +38,9 @@ func KeywordIDs(g *Graph) []string {
 
 // matcher holds the compiled phrases of each step's options.
 type matcher struct {
-	steps map[string][]phrase
+	// steps maps a step to its phrases indexed by their first word, so
+	// that a text is checked only against the phrases it may match.
+	steps map[string]map[string][]phrase
 }
 
 type phrase struct {
@@ -51,14 +53,19 @@ type phrase struct {
 // Phrases of every language are used for every person: people often type
 // in another language than their Telegram client's.
 func newMatcher(g *Graph, keywords map[string]map[string]string) *matcher {
-	m := &matcher{steps: map[string][]phrase{}}
+	m := &matcher{steps: map[string]map[string][]phrase{}}
 	for _, st := range g.Steps() {
 		if st.Kind != Ask {
 			continue
 		}
 		for _, o := range st.Options {
 			for _, texts := range keywords {
-				m.steps[st.ID] = append(m.steps[st.ID], phrases(o.ID, texts[KeywordID(st.ID, o.ID)])...)
+				for _, p := range phrases(o.ID, texts[KeywordID(st.ID, o.ID)]) {
+					if m.steps[st.ID] == nil {
+						m.steps[st.ID] = map[string][]phrase{}
+					}
+					m.steps[st.ID][p.words[0]] = append(m.steps[st.ID][p.words[0]], p)
+				}
 			}
 		}
 	}
@@ -89,11 +96,14 @@ func (m *matcher) match(step, text string) (string, bool) {
 	if m == nil {
 		return "", false
 	}
-	words := normalWords(text)
+	index := m.steps[step]
+	keys, set := wordsAndPrefixes(normalWords(text))
 	best := map[string]int{}
-	for _, p := range m.steps[step] {
-		if p.weight > best[p.option] && containsAll(words, p.words) {
-			best[p.option] = p.weight
+	for _, k := range keys {
+		for _, p := range index[k] {
+			if p.weight > best[p.option] && containsAll(set, p.words[1:]) {
+				best[p.option] = p.weight
+			}
 		}
 	}
 	top, second, winner := 0, 0, ""
@@ -111,16 +121,30 @@ func (m *matcher) match(step, text string) (string, bool) {
 	return winner, true
 }
 
-func containsAll(text, words []string) bool {
-	for _, w := range words {
-		found := false
-		for _, t := range text {
-			if t == w || (len(w) > 3 && strings.HasPrefix(t, w)) {
-				found = true
-				break
-			}
+// wordsAndPrefixes is the set of the text's words and of their prefixes
+// of four bytes or more: a phrase word matches when it is in the set, so
+// short words ("no", "api") must match whole.
+func wordsAndPrefixes(words []string) ([]string, map[string]bool) {
+	set := make(map[string]bool, len(words)*4)
+	keys := make([]string, 0, len(words)*4)
+	add := func(k string) {
+		if !set[k] {
+			set[k] = true
+			keys = append(keys, k)
 		}
-		if !found {
+	}
+	for _, w := range words {
+		add(w)
+		for i := 4; i < len(w); i++ {
+			add(w[:i])
+		}
+	}
+	return keys, set
+}
+
+func containsAll(text map[string]bool, words []string) bool {
+	for _, w := range words {
+		if !text[w] {
 			return false
 		}
 	}
@@ -146,19 +170,23 @@ func normalWords(s string) []string {
 
 // fold maps accented Latin letters to their base letter.
 func fold(r rune) rune {
-	if r < 0xC0 || r > 0x17F {
+	if r < 0xC0 {
 		return r
 	}
-	const from = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ"
-	const to = "aaaaaaceeeeiiiinooooouuuuyy"
-	toRunes := []rune(to)
-	for i, f := range []rune(from) {
-		if f == r {
-			return toRunes[i]
-		}
+	if b, ok := folded[r]; ok {
+		return b
 	}
 	return r
 }
+
+var folded = func() map[rune]rune {
+	from, to := []rune("àáâãäåçèéêëìíîïñòóôõöùúûüýÿ"), []rune("aaaaaaceeeeiiiinooooouuuuyy")
+	m := make(map[rune]rune, len(from))
+	for i, r := range from {
+		m[r] = to[i]
+	}
+	return m
+}()
 
 // suggest answers typed text on a question step that has keyword lists:
 // the matching option, offered for confirmation, or (unless quiet) the

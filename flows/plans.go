@@ -66,8 +66,8 @@ func Urgency(plan string, f Facts) string {
 
 // render writes the plan: urgency, the plan's own paragraphs, the footer.
 func (p plan) render(f Facts) []Part {
-	w := &planWriter{f: f}
-	w.add("urgency_"+p.urgency(f), nil)
+	w := &planWriter{f: f, parts: make([]Part, 0, 16)}
+	w.add(urgencyIDs[p.urgency(f)], nil)
 	p.build(w)
 	reviewed, _ := time.Parse(isoDate, ContentReviewed)
 	w.add("plan_footer", Args{"Reviewed": reviewed})
@@ -84,15 +84,34 @@ type planWriter struct {
 // add appends a paragraph.
 func (w *planWriter) add(id string, args Args) { w.parts = append(w.parts, part(id, args)) }
 
-// step appends a numbered action: its text receives its number as N.
+// step appends a numbered action: its text receives its number as N. It
+// takes args over (callers pass a fresh literal); steps without arguments
+// share read-only maps, since a plan is built on every step of the
+// conversation that shows it.
 func (w *planWriter) step(id string, args Args) {
 	w.n++
-	a := Args{"N": w.n}
-	for k, v := range args {
-		a[k] = v
+	switch {
+	case args != nil:
+		args["N"] = w.n
+	case w.n < len(numberArgs):
+		args = numberArgs[w.n]
+	default:
+		args = Args{"N": w.n}
 	}
-	w.add(id, a)
+	w.add(id, args)
 }
+
+// numberArgs are the read-only arguments of steps 0..15 without others.
+var numberArgs = func() []Args {
+	out := make([]Args, 16)
+	for i := range out {
+		out[i] = Args{"N": i}
+	}
+	return out
+}()
+
+// urgencyIDs are the message IDs of the urgency levels.
+var urgencyIDs = map[string]string{Urgent: "urgency_urgent", Soon: "urgency_soon", Normal: "urgency_normal"}
 
 func (w *planWriter) answer(key string) string { return w.f.Answers[key] }
 

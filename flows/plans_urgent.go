@@ -5,6 +5,14 @@ package flows
 // §3.7), then the general table, then who to see today.
 func writeUrgent(w *planWriter) {
 	kind := w.answer(KeyDecisionKind)
+	if kind == "other" {
+		// A minor alone, a health emergency… (§8 T-URGENT): no court
+		// deadline to compute, a person today.
+		w.add("urgent_title_other", nil)
+		w.step("urgent_act_now", nil)
+		w.add("urgent_proof", nil)
+		return
+	}
 	w.add("urgent_title", nil)
 	w.urgentDeadline(kind)
 	w.add("urgent_deadlines", Args{"Link": LinkOQTF})
