@@ -32,6 +32,7 @@ type fakeAPI struct {
 	ln     net.Listener
 	onSend func(sent) // called for every message the bot sends
 	stats  *sendStats
+	burst  burstCount
 
 	mu      sync.Mutex
 	queue   [][]byte
@@ -153,7 +154,9 @@ func joinJSON(items [][]byte) []byte {
 func (f *fakeAPI) send(w http.ResponseWriter, r *http.Request, method string) {
 	text, chat, markup := readSend(r)
 	doc := method == "sendDocument"
-	f.stats.record(chat, text, doc, time.Now())
+	now := time.Now()
+	f.stats.record(chat, text, doc, now)
+	f.burst.record(chat, now)
 	m := sent{chat: chat, doc: doc}
 	if markup != "" {
 		m.buttons = callbackData(markup)

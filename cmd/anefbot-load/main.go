@@ -54,6 +54,7 @@ type options struct {
 	env      []string
 	jsonOut  string
 	strict   bool
+	burst    int
 }
 
 func main() {
@@ -87,6 +88,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return nil
 	})
 	fs.StringVar(&o.jsonOut, "json", "", "write the results as JSON to this file (for the plot)")
+	fs.IntVar(&o.burst, "burst", 0, "reminders falling due at once, 2 s into the measurement window (needs the reminders feature in the bot)")
 	fs.BoolVar(&o.strict, "strict", false, "fail when a run answered nothing, left an update unanswered or sent a message too long for Telegram (for CI)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -149,6 +151,12 @@ type Run struct {
 	MaxOverallPerS int                `json:"max_messages_per_s"`
 	Unanswered     int64              `json:"unanswered"`
 	BacklogAtEnd   int                `json:"backlog_at_end"`
+	// A reminder burst, when asked for: how many fell due, how many the
+	// bot sent within the window, and how long after their due time the
+	// last of them went out.
+	Burst      int     `json:"burst,omitempty"`
+	BurstSent  int64   `json:"burst_sent,omitempty"`
+	BurstLastS float64 `json:"burst_last_s,omitempty"`
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -247,6 +255,11 @@ func printRuns(w io.Writer, runs []Run) {
 			r.RedisCmds, r.TooLong, r.MaxPerChatPerS, r.MaxOverallPerS, r.Unanswered)
 	}
 	tw.Flush()
+	for _, r := range runs {
+		if r.Burst > 0 {
+			fmt.Fprintf(w, "%d people: %d of %d reminders due at once sent in the window, the last %.1f s after their time\n", r.People, r.BurstSent, r.Burst, r.BurstLastS)
+		}
+	}
 	last := runs[len(runs)-1]
 	fmt.Fprintf(w, "Redis calls per update (%d people):", last.People)
 	for _, name := range slices.Sorted(maps.Keys(last.RedisCalls)) {
@@ -271,6 +284,14 @@ func runOnce(ctx context.Context, o options, bin string, rdb *redis.Client, n in
 		defer cancel()
 		_, _ = deleteKeys(cctx, rdb, prefix)
 	}()
+	var due time.Time
+	if o.burst > 0 {
+		// Due 2 s into the window (the bot takes a moment to start).
+		due = time.Now().Add(o.warmup + 3*time.Second)
+		if err := seedBurst(ctx, rdb, prefix, o.burst, due); err != nil {
+			return Run{}, fmt.Errorf("seed reminders: %w", err)
+		}
+	}
 	proc, err := startBot(bin, o, api.endpoint(), prefix)
 	if err != nil {
 		return Run{}, err
@@ -284,7 +305,14 @@ func runOnce(ctx context.Context, o options, bin string, rdb *redis.Client, n in
 	if !sleep(ctx, o.warmup) {
 		return Run{}, ctx.Err()
 	}
-	return measure(ctx, o, api, c, lat, rdb, proc.Process.Pid, n)
+	r, err := measure(ctx, o, api, c, lat, rdb, proc.Process.Pid, n)
+	if o.burst > 0 {
+		r.Burst, r.BurstSent = o.burst, api.burst.sent.Load()
+		if last := api.burst.last.Load(); last > 0 {
+			r.BurstLastS = time.Unix(0, last).Sub(due).Seconds()
+		}
+	}
+	return r, err
 }
 
 func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latencies, rdb *redis.Client, pid, n int) (Run, error) {
