@@ -205,18 +205,19 @@ func (s *Service) manage(ctx context.Context, b *bot.Bot, chat int64, lang, verb
 // the person, and deletes the volunteer.
 func (s *Service) dropVolunteer(ctx context.Context, b *bot.Bot, id int64) error {
 	c, err := s.held(ctx, id)
-	if err == nil {
-		if err := s.st.Release(ctx, id, c); err == nil {
-			if err := s.backInQueue(ctx, b, c, "handoff_released"); err != nil {
-				s.log.Warn("tell person", "chat", bot.ChatHash(c.Chat), "err", err)
-			}
-			_ = s.notify(ctx, b, c, []int64{id})
-		}
-	} else if !errors.Is(err, ErrNoCase) {
+	if err != nil && !errors.Is(err, ErrNoCase) {
 		return err
 	}
-	_, err = s.st.RemoveVolunteer(ctx, id)
-	return err
+	if _, err := s.st.RemoveVolunteer(ctx, id); err != nil {
+		return err
+	}
+	if c.Ref == "" || s.st.Release(ctx, id, c) != nil {
+		return nil
+	}
+	if err := s.backInQueue(ctx, b, c, "handoff_released"); err != nil {
+		s.log.Warn("tell person", "chat", bot.ChatHash(c.Chat), "err", err)
+	}
+	return s.notify(ctx, b, c, []int64{id}, false)
 }
 
 // stats shows, per language: waiting, taken, closed, median wait and

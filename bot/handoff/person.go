@@ -79,7 +79,7 @@ func (s *Service) consent(ctx context.Context, b *bot.Bot, chat int64, langCode,
 	if err := s.queued(ctx, b, c, "handoff_queued"); err != nil {
 		return err
 	}
-	return s.notify(ctx, b, c, nil)
+	return s.notify(ctx, b, c, nil, false)
 }
 
 // status tells the person where their case stands.

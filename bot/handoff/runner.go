@@ -13,9 +13,10 @@ import (
 // tickEvery is how often the background runner looks at the queue.
 const tickEvery = 30 * time.Second
 
-// notify tells a few available volunteers who speak the case's language
-// (not those in skip, unless nobody else is left), and records it.
-func (s *Service) notify(ctx context.Context, b *bot.Bot, c Case, skip []int64) error {
+// notify tells a few available volunteers who speak the case's language,
+// not those in skip — unless again is set and nobody else is left (a
+// reminder goes round again) — and records it.
+func (s *Service) notify(ctx context.Context, b *bot.Bot, c Case, skip []int64, again bool) error {
 	vols, err := s.st.Volunteers(ctx)
 	if err != nil {
 		return err
@@ -26,7 +27,7 @@ func (s *Service) notify(ctx context.Context, b *bot.Bot, c Case, skip []int64) 
 	}
 	picked := PickVolunteers(vols, c, busy, skip, s.cfg.NotifyBatch)
 	reminder := len(skip) > 0
-	if len(picked) == 0 && reminder {
+	if len(picked) == 0 && again {
 		picked, skip = PickVolunteers(vols, c, busy, nil, s.cfg.NotifyBatch), nil
 	}
 	now := s.cfg.Clock()
@@ -88,7 +89,7 @@ func (s *Service) Tick(ctx context.Context, b *bot.Bot) error {
 		if err := s.backInQueue(ctx, b, e.Case, "handoff_lease_person"); err != nil {
 			s.log.Warn("tell person", "chat", bot.ChatHash(e.Case.Chat), "err", err)
 		}
-		if err := s.notify(ctx, b, e.Case, []int64{e.Volunteer}); err != nil {
+		if err := s.notify(ctx, b, e.Case, []int64{e.Volunteer}, false); err != nil {
 			return err
 		}
 	}
@@ -133,7 +134,7 @@ func (s *Service) watch(ctx context.Context, b *bot.Bot, ref string, now time.Ti
 		return err
 	}
 	if now.Sub(time.UnixMilli(n.At)) >= s.cfg.RemindAfter {
-		return s.notify(ctx, b, c, n.Vols)
+		return s.notify(ctx, b, c, n.Vols, true)
 	}
 	return nil
 }

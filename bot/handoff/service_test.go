@@ -2,6 +2,8 @@ package handoff
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -66,7 +68,7 @@ func newFixture(t *testing.T, be redistest.Backend, vols ...Volunteer) *fixture 
 	}
 	f.svc = NewService(Config{
 		Store: f.st, Directory: dir, Admins: []int64{1}, Languages: []string{"fr", "en"},
-		NotifyBatch: 2, Clock: clock,
+		NotifyBatch: 2, Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	langs := []flows.Language{{Code: "fr", Name: "Français"}, {Code: "en", Name: "English"}}
 	f.b, err = bot.New(bot.Config{
@@ -123,6 +125,20 @@ func (f *fixture) expect(chat int64, want string) bot.Out {
 		f.t.Fatalf("chat %d: %d messages with %q in %d received: %+v", chat, len(hit), want, len(got), got)
 	}
 	return hit[0]
+}
+
+// neutral checks chat got an answer that says nothing of the handoff.
+func (f *fixture) neutral(chat int64) {
+	f.t.Helper()
+	got := f.out.take(chat)
+	if len(got) == 0 {
+		f.t.Fatalf("chat %d got no answer", chat)
+	}
+	for _, m := range got {
+		if strings.Contains(strings.ToLower(m.Text), "bénévole") || strings.Contains(m.Text, "H-") {
+			f.t.Errorf("chat %d was told: %q", chat, m.Text)
+		}
+	}
 }
 
 func (f *fixture) silent(chat int64) {
@@ -251,4 +267,50 @@ func refRE(s string) string {
 		return ""
 	}
 	return s[i : i+7]
+}
+
+// Admins add, list, pause and remove volunteers; a paused volunteer
+// cannot take; removing one who holds a case returns it to the queue;
+// none of it works for a volunteer who is not an admin.
+func TestServiceAdmin(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
+		f := newFixture(t, be)
+		const admin = 1
+		f.text(admin, "/addvolunteer 21 fr,ar 93 Karim")
+		f.expect(admin, "Bénévole 21 ajouté")
+		f.text(admin, "/addvolunteer 22 klingon!")
+		f.expect(admin, "/addvolunteer <identifiant Telegram>")
+		f.text(21, "/volunteers")
+		f.neutral(21) // an admin command, for a volunteer
+		f.text(21, "/pause 21")
+		f.neutral(21)
+
+		f.text(admin, "/pause 21")
+		f.expect(admin, "en pause")
+		f.text(person, "/human")
+		f.press(person, f.expect(person, "Voici").Buttons[0][0].Data)
+		f.out.take(person)
+		f.silent(21) // paused: not notified
+		f.text(21, "/take")
+		f.expect(21, "en pause")
+		f.text(21, "/available")
+		f.expect(21, "en pause")
+
+		f.text(admin, "/resume 21")
+		f.expect(admin, "réactivé")
+		f.text(21, "/take")
+		f.expect(21, "Demande prise")
+		f.expect(person, "Karim, bénévole")
+		f.text(admin, "/volunteers")
+		if m := f.expect(admin, "1 bénévole"); !strings.Contains(m.Text, "21 · fr,ar · available · Karim · 93 · 💬") {
+			t.Errorf("list: %q", m.Text)
+		}
+		f.text(admin, "/remove 21")
+		f.expect(admin, "retiré")
+		f.expect(person, "a dû s'arrêter")
+		f.text(21, "/queue")
+		f.neutral(21) // no longer a volunteer
+		f.text(admin, "/remove 21")
+		f.expect(admin, "Aucune personne bénévole avec l'identifiant 21")
+	})
 }

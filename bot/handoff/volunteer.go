@@ -208,7 +208,7 @@ func (s *Service) release(ctx context.Context, b *bot.Bot, v Volunteer, lang, no
 	if err := s.backInQueue(ctx, b, c, "handoff_released"); err != nil {
 		return err
 	}
-	return s.notify(ctx, b, c, []int64{v.ID})
+	return s.notify(ctx, b, c, []int64{v.ID}, false)
 }
 
 // backInQueue tells the person their volunteer left and where they stand.
