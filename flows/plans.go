@@ -208,15 +208,21 @@ func (w *planWriter) silence() {
 		return
 	}
 	refusal := ImplicitRefusal(filed)
-	args := Args{"Date": refusal, "Until": RecourseEnd(refusal)}
-	if refusal.After(w.f.Today) {
+	until := RecourseEnd(refusal)
+	args := Args{"Date": refusal, "Until": until}
+	switch {
+	case refusal.After(w.f.Today):
 		w.add("t3_refusal_future", args)
-	} else {
+	case !until.Before(w.f.Today):
 		w.add("t3_refusal_past", args)
+	default:
+		// §3.4: the 2 months may be over, but run only if the remedies
+		// were notified (R421-5 CJA, Czabaj): a human checks.
+		w.add("silence_recourse_past", args)
 	}
 	if w.answer(KeyTitle) == "short" {
 		d60, _ := ImplicitRefusalShort(filed)
-		w.add("silence_short", Args{"Date": d60})
+		w.add("silence_short", Args{"Date": d60, "Until": RecourseEnd(d60)})
 		return
 	}
 	w.add("t3_refusal_caution", nil)

@@ -92,7 +92,7 @@ func writeT11(w *planWriter) {
 	default:
 		w.add("t11_attestation", nil)
 	}
-	w.step("step_volunteer_now", nil)
+	w.step("t11_step_human", nil) // §8 T11: always a human if travel is planned
 	w.step("t11_step_prefecture", nil)
 	w.add("t11_proof", nil)
 }
