@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/anefbot/anefbot/bot"
 	"github.com/anefbot/anefbot/bot/reminders"
@@ -51,14 +55,52 @@ func setupReminders(w *wiring) error {
 	if clock == nil {
 		clock = time.Now
 	}
+	sched := &reminders.Scheduler{
+		Store: store, Clock: clock,
+		Log:   w.log.With("component", "reminders"),
+		Lease: reminderLease, Batch: reminderBatch, Workers: reminderWorkers,
+	}
 	w.runners = append(w.runners, func(ctx context.Context, b *bot.Bot) error {
-		s := &reminders.Scheduler{
-			Store: store, Deliver: f.Deliver(b), Clock: clock,
-			Log:   w.log.With("component", "reminders"),
-			Lease: reminderLease, Batch: reminderBatch, Workers: reminderWorkers,
-		}
-		return s.Run(ctx, reminderInterval)
+		sched.Deliver = f.Deliver(b)
+		return sched.Run(ctx, reminderInterval)
 	})
+	w.commands = append(w.commands, command{reminders.Command, "rem_cmd"})
+	if w.metrics != nil {
+		if err := registerReminderMetrics(w, sched, store); err != nil {
+			return fmt.Errorf("reminder metrics: %w", err)
+		}
+	}
+	return nil
+}
+
+// registerReminderMetrics exposes what this replica's scheduler did, and
+// how many reminders wait in the shared schedule (read at each scrape).
+func registerReminderMetrics(w *wiring, s *reminders.Scheduler, store *reminders.Store) error {
+	counter := func(name, help string, v func(reminders.Counters) int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
+			func() float64 { return float64(v(s.Counters())) })
+	}
+	scheduled := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "anefbot_reminders_scheduled", Help: "Reminders waiting in the schedule (all replicas).",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := store.Scheduled(ctx)
+		if err != nil {
+			return math.NaN()
+		}
+		return float64(n)
+	})
+	for _, c := range []prometheus.Collector{
+		counter("anefbot_reminders_due_total", "Due reminders claimed by this replica.", func(c reminders.Counters) int64 { return c.Due }),
+		counter("anefbot_reminders_sent_total", "Reminders this replica sent.", func(c reminders.Counters) int64 { return c.Sent }),
+		counter("anefbot_reminders_dropped_total", "Chats whose reminders were dropped because they blocked the bot.", func(c reminders.Counters) int64 { return c.Dropped }),
+		scheduled,
+	} {
+		if err := w.metrics.Register(c); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
