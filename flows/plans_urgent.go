@@ -17,8 +17,10 @@ func writeUrgent(w *planWriter) {
 	w.urgentDeadline(kind)
 	w.add("urgent_deadlines", Args{"Link": LinkOQTF})
 	switch kind {
-	case DecisionOQTF, DecisionArrest, DecisionRetention:
-		w.add("urgent_legal_aid", nil) // §3.4: legal aid interrupts, recours gracieux does not
+	case DecisionOQTF:
+		// §3.4: said of the 1-month period only; nothing is known for the
+		// 7-day and 48-hour ones, so nothing is said.
+		w.add("urgent_legal_aid", nil)
 	case DecisionRefusal:
 		w.add("urgent_refusal_remedies", Args{"Link": LinkSuspension}) // §3.4, §3.5
 	}
