@@ -147,6 +147,12 @@ func (s *Service) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
 			return s.press(ctx, b, u)
 		case u.Kind == bot.Message:
 			return s.message(ctx, b, u, next)
+		case u.Kind == bot.Callback && strings.HasSuffix(u.Data, ":@restart"):
+			// "Start again" under a plan: the letter is dropped, so that a
+			// date typed for the diagnosis is not read as a letter's answer.
+			if _, err := s.store.Delete(ctx, u.ChatID); err != nil {
+				return err
+			}
 		}
 		return next(ctx, u)
 	}

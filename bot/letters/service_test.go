@@ -1,0 +1,234 @@
+package letters_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/letters"
+	"github.com/anefbot/anefbot/bot/redisstore"
+	"github.com/anefbot/anefbot/bot/redistest"
+	"github.com/anefbot/anefbot/flows"
+	"github.com/anefbot/anefbot/locales"
+)
+
+// recorder is a bot.Sender that keeps what it is given.
+type recorder struct {
+	mu  sync.Mutex
+	out []bot.Out
+}
+
+func (r *recorder) Send(_ context.Context, m bot.Out) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.out = append(r.out, m)
+	return nil
+}
+
+func (r *recorder) Ack(context.Context, string) error { return nil }
+
+// person drives one chat through the real bot (engine, Redis session,
+// letters middleware and effect) without a transport.
+type person struct {
+	t     *testing.T
+	b     *bot.Bot
+	sent  *recorder
+	store *letters.Store
+	seen  int
+}
+
+const chat = 777
+
+var now = time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+
+func newPerson(t *testing.T, be redistest.Backend) *person {
+	t.Helper()
+	cat, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := flows.Diagnosis()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := letters.NewStore(be.Client, be.Prefix, 0)
+	svc := letters.NewService(store, nil)
+	opts := flows.Options{Offers: []flows.Offer{svc.Offer()}}
+	for _, l := range locales.Languages {
+		opts.Languages = append(opts.Languages, flows.Language{Code: l.Code, Name: l.Name})
+	}
+	rec := &recorder{}
+	b, err := bot.New(bot.Config{
+		Engine: flows.NewEngine(g, opts), Catalog: cat, Sender: rec,
+		Store:       redisstore.New(be.Client, redisstore.WithPrefix(be.Prefix)),
+		Clock:       func() time.Time { return now },
+		Effects:     map[string]bot.EffectFunc{"offer:" + letters.OfferID: svc.Start},
+		Middlewares: []bot.Middleware{svc.Middleware},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &person{t: t, b: b, sent: rec, store: store}
+}
+
+func (p *person) text(s string) {
+	p.t.Helper()
+	if err := p.b.Handle(context.Background(), bot.Update{Kind: bot.Message, ChatID: chat, Private: true, LangCode: "en", Text: s}); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// press presses the button whose label contains label on the latest
+// message that has buttons.
+func (p *person) press(label string) {
+	p.t.Helper()
+	p.pressData(p.button(label))
+}
+
+func (p *person) button(label string) string {
+	p.t.Helper()
+	for i := len(p.sent.out) - 1; i >= 0; i-- {
+		if len(p.sent.out[i].Buttons) == 0 {
+			continue
+		}
+		for _, row := range p.sent.out[i].Buttons {
+			for _, btn := range row {
+				if strings.Contains(btn.Text, label) {
+					return btn.Data
+				}
+			}
+		}
+		p.t.Fatalf("no button %q in %+v", label, p.sent.out[i].Buttons)
+	}
+	p.t.Fatal("no message with buttons")
+	return ""
+}
+
+func (p *person) pressData(data string) {
+	p.t.Helper()
+	if err := p.b.Handle(context.Background(), bot.Update{Kind: bot.Callback, ChatID: chat, Private: true, LangCode: "en", Data: data, CallbackID: "cb"}); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// want checks that a message sent since the last want contains s.
+func (p *person) want(s string) bot.Out {
+	p.t.Helper()
+	for i := p.seen; i < len(p.sent.out); i++ {
+		if strings.Contains(p.sent.out[i].Text, s) {
+			p.seen = i + 1
+			return p.sent.out[i]
+		}
+	}
+	p.t.Fatalf("no message containing %q in %d new messages:\n%v", s, len(p.sent.out)-p.seen, p.sent.out[p.seen:])
+	return bot.Out{}
+}
+
+func (p *person) drafting() bool {
+	p.t.Helper()
+	_, ok, err := p.store.Load(context.Background(), chat)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return ok
+}
+
+func (p *person) toLetters() {
+	p.t.Helper()
+	p.text("/start")
+	p.press("Something else")
+	p.want("Content checked on")
+	p.press("Get a letter")
+	p.want("Which letter")
+}
+
+// The Défenseur des droits text is sent as a message to copy, with the
+// département read as typed ("2a"), and the draft is gone afterwards.
+func TestDDDTextIsSentAsAMessage(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
+		p := newPerson(t, be)
+		p.toLetters()
+		p.press("Défenseur des droits")
+		p.want("number of your département")
+		p.text("2a")
+		p.want("already sent a letter")
+		p.text("12/11/2026")
+		p.want("Your text for the Défenseur des droits")
+		p.press("Create the text")
+		text := p.want("Objet\u00a0: blocage de ma démarche")
+		for _, w := range []string{"département 2A", "12 novembre 2026", "intervenir auprès de la préfecture"} {
+			if !strings.Contains(text.Text, w) {
+				t.Errorf("text lacks %q:\n%s", w, text.Text)
+			}
+		}
+		if text.Document != nil {
+			t.Error("the form's text was sent as a document")
+		}
+		p.want(flows.LinkDDD)
+		if p.drafting() {
+			t.Error("the draft is still stored after the text was produced")
+		}
+	})
+}
+
+// Back, cancel and restart at any point; bad input changes nothing.
+func TestCancelBackRestart(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
+		p := newPerson(t, be)
+		p.toLetters()
+		p.press("solution de substitution")
+		p.want("Your first name")
+		p.text(strings.Repeat("x", 81))
+		p.want("too long (at most 80")
+		p.text("Ana")
+		p.want("postal address")
+		p.text("/back")
+		p.want("Your first name")
+		p.text("Ana Lima")
+		p.want("postal address")
+		p.text("/cancel")
+		p.want("The letter is cancelled")
+		if p.drafting() {
+			t.Fatal("draft kept after /cancel")
+		}
+		p.text("hello") // back to the conversation engine
+		p.want("buttons")
+
+		p.toLetters()
+		p.press("solution de substitution")
+		p.want("Your first name")
+		p.text("/restart")
+		if p.drafting() {
+			t.Fatal("draft kept after /restart")
+		}
+		p.want("What is your situation?")
+	})
+}
+
+// A button from an earlier question is refused and the current question
+// shown again; /forget erases a draft and says so.
+func TestStaleButtonAndForget(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
+		p := newPerson(t, be)
+		p.toLetters()
+		old := p.button("solution de substitution")
+		p.pressData(old)
+		p.want("Your first name")
+		p.pressData(old)
+		p.want("earlier question")
+		p.want("Your first name")
+		svc := letters.NewService(p.store, nil)
+		erased, err := svc.Forget(context.Background(), chat)
+		if err != nil || len(erased) != 1 {
+			t.Fatalf("Forget = %v, %v", erased, err)
+		}
+		if erased, _ := svc.Forget(context.Background(), chat); len(erased) != 0 {
+			t.Errorf("second Forget erased %v", erased)
+		}
+		p.pressData(old)
+		p.want("no longer being prepared")
+	})
+}
