@@ -151,6 +151,9 @@ type Run struct {
 	MaxOverallPerS int                `json:"max_messages_per_s"`
 	Unanswered     int64              `json:"unanswered"`
 	BacklogAtEnd   int                `json:"backlog_at_end"`
+	// LoadAvg is the machine's 1-minute load average at the end: figures
+	// taken while other work ran are not comparable.
+	LoadAvg float64 `json:"load_avg"`
 	// A reminder burst, when asked for: how many fell due, how many the
 	// bot sent within the window, and how long after their due time the
 	// last of them went out.
@@ -248,10 +251,10 @@ func machine(ctx context.Context, rdb *redis.Client, o options) Machine {
 
 func printRuns(w io.Writer, runs []Run) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "people\tupdates/s\tp50 ms\tp90 ms\tp99 ms\tbot CPU µs/upd\tRedis CPU µs/upd\tpeak RSS MiB\tRedis cmds/upd\t>4096\tmax/chat/s\tmax/s\tunanswered\t")
+	fmt.Fprintln(tw, "people\tload avg\tupdates/s\tp50 ms\tp90 ms\tp99 ms\tbot CPU µs/upd\tRedis CPU µs/upd\tpeak RSS MiB\tRedis cmds/upd\t>4096\tmax/chat/s\tmax/s\tunanswered\t")
 	for _, r := range runs {
-		fmt.Fprintf(tw, "%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.1f\t%.2f\t%d\t%d\t%d\t%d\t\n",
-			r.People, r.UpdatesPerS, r.P50ms, r.P90ms, r.P99ms, r.BotCPUus, r.RedisCPUus, r.PeakRSSMiB,
+		fmt.Fprintf(tw, "%d\t%.1f\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.1f\t%.2f\t%d\t%d\t%d\t%d\t\n",
+			r.People, r.LoadAvg, r.UpdatesPerS, r.P50ms, r.P90ms, r.P99ms, r.BotCPUus, r.RedisCPUus, r.PeakRSSMiB,
 			r.RedisCmds, r.TooLong, r.MaxPerChatPerS, r.MaxOverallPerS, r.Unanswered)
 	}
 	tw.Flush()
@@ -347,6 +350,7 @@ func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latenc
 	r := Run{People: n, Seconds: elapsed.Seconds(), Updates: api.handedOut() - up0,
 		PeakRSSMiB: mib(peak), RSSMiB: mib(rss), Unanswered: c.unanswered.Load() - un0, BacklogAtEnd: api.backlog()}
 	r.UpdatesPerS = float64(r.Updates) / elapsed.Seconds()
+	r.LoadAvg = loadAvg()
 	ps, count := lat.percentiles(0.5, 0.9, 0.99)
 	r.P50ms, r.P90ms, r.P99ms, r.Replies = ms(ps[0]), ms(ps[1]), ms(ps[2]), count
 	if r.Updates > 0 {

@@ -97,6 +97,23 @@ func procMemory(pid int) (rss, peak int64, err error) {
 	return rss, peak, sc.Err()
 }
 
+// loadAvg returns the 1-minute load average, or -1.
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	fields := strings.Fields(string(b))
+	if len(fields) == 0 {
+		return -1
+	}
+	f, err := strconv.ParseFloat(fields[0], 64)
+	if err != nil {
+		return -1
+	}
+	return f
+}
+
 // redisCounters are what INFO says about the server's total work.
 type redisCounters struct {
 	commands int64            // commands processed, all clients, Lua's included
