@@ -238,3 +238,32 @@ func TestNoUntranslatedLeftovers(t *testing.T) {
 		}
 	}
 }
+
+// Every plural message has every form its language needs for the numbers
+// the bot shows (days, minutes, positions in a queue).
+func TestPluralFormsCoverEveryCount(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := rawMessages(t)
+	for _, l := range Languages {
+		for id, texts := range raw[Reference] {
+			if len(texts) < 2 {
+				continue // not a plural message
+			}
+			for n := 0; n <= 200; n++ {
+				data := map[string]any{"Count": n}
+				for _, a := range c.Args(id) {
+					if a != "Count" {
+						data[a] = "x"
+					}
+				}
+				if _, err := c.Text(l.Code, id, data); err != nil {
+					t.Errorf("%s/%s with Count=%d: %v", l.Code, id, n, err)
+					break
+				}
+			}
+		}
+	}
+}
