@@ -218,3 +218,19 @@ func TestTypography(t *testing.T) {
 		t.Error("French long dates are wrong")
 	}
 }
+
+// BenchmarkLetterPDF measures one letter from facts to PDF bytes (the
+// font is parsed and subset each time).
+func BenchmarkLetterPDF(b *testing.B) {
+	f := realistic()
+	b.ReportAllocs()
+	for b.Loop() {
+		doc, err := Compose("api", f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := doc.PDF("Lettre", f.Today); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
