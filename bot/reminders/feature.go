@@ -136,7 +136,12 @@ func (f *Feature) press(ctx context.Context, b *bot.Bot, u bot.Update) error {
 		return f.choose(ctx, b, chat, lang, s, op, arg)
 	case opCancel:
 		return f.cancel(ctx, b, chat, lang, s, arg)
-	case opDropAll, opStop:
+	case opDropAll:
+		return f.dropAll(ctx, b, chat, lang)
+	case opStop:
+		if !f.owns(ctx, chat, arg) {
+			return b.Say(ctx, chat, lang, "rem_stale", nil)
+		}
 		return f.dropAll(ctx, b, chat, lang)
 	case opCalendar:
 		return f.calendar(ctx, b, chat, lang)
@@ -145,9 +150,29 @@ func (f *Feature) press(ctx context.Context, b *bot.Bot, u bot.Update) error {
 	case opSnooze:
 		return f.snooze(ctx, b, chat, lang, arg)
 	case opHelp:
+		if !f.owns(ctx, chat, arg) {
+			return b.Say(ctx, chat, lang, "rem_stale", nil)
+		}
 		return f.help(ctx, b, chat, lang, s)
 	}
 	return b.Say(ctx, chat, lang, "rem_stale", nil)
+}
+
+// owns reports whether id is one of the chat's reminders, sent or to come.
+func (f *Feature) owns(ctx context.Context, chat int64, id string) bool {
+	c, err := f.Store.Load(ctx, chat)
+	if err != nil {
+		return false
+	}
+	if _, ok := c.Sent[id]; ok {
+		return true
+	}
+	for _, it := range c.Pending {
+		if it.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // choose schedules the reminders offered (all, or one kind), as derived

@@ -52,7 +52,7 @@ func TestTelegramReminders(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
 		h := startBot(t, b, nil)
 		p := telegramtest.User{ID: 5151, Lang: "en-GB"}
-		n, plan := h.t3Plan(p, 0)
+		n, plan := h.t3Plan(p, 0, "20/11/2026")
 		if !strings.Contains(buttonLabels(plan), "Remind me of these dates") {
 			t.Fatalf("plan without the reminder offer: %s", buttonLabels(plan))
 		}
@@ -108,8 +108,8 @@ func TestTelegramReminders(t *testing.T) {
 }
 
 // t3Plan takes p through the "filed, no API" branch (card ending
-// 15/03/2027, filed 20/11/2026, file complete) to its plan.
-func (h *harness) t3Plan(p telegramtest.User, n int) (int, telegramtest.Sent) {
+// 15/03/2027, filed on filed, file complete) to its plan.
+func (h *harness) t3Plan(p telegramtest.User, n int, filed string) (int, telegramtest.Sent) {
 	h.t.Helper()
 	h.api.PushText(p, "/start")
 	n, _ = h.waitFor(p, n, "What is your situation?")
@@ -119,8 +119,8 @@ func (h *harness) t3Plan(p telegramtest.User, n int) (int, telegramtest.Sent) {
 	n, _ = h.waitFor(p, n, "You wrote: 15/03/2027")
 	h.press(p, "Yes")
 	n, _ = h.waitFor(p, n, "On what date did you file")
-	h.api.PushText(p, "20/11/2026")
-	n, _ = h.waitFor(p, n, "You wrote: 20/11/2026")
+	h.api.PushText(p, filed)
+	n, _ = h.waitFor(p, n, "You wrote: "+filed)
 	h.press(p, "Yes")
 	n, _ = h.waitFor(p, n, "asked you for documents")
 	h.press(p, "No, my file is complete")
@@ -134,7 +134,7 @@ func TestTelegramRemindersForgedAndForget(t *testing.T) {
 		h := startBot(t, b, nil)
 		p := telegramtest.User{ID: 6161, Lang: "en"}
 		other := telegramtest.User{ID: 7171, Lang: "en"}
-		n, _ := h.t3Plan(p, 0)
+		n, _ := h.t3Plan(p, 0, "20/11/2026")
 		h.press(p, "Remind me of these dates")
 		n, _ = h.waitFor(p, n, "I can send you a reminder")
 		h.press(p, "All of these reminders")
@@ -155,6 +155,8 @@ func TestTelegramRemindersForgedAndForget(t *testing.T) {
 			"r:o:api_14",            // a kind other has no date for
 			"r:d:refusal-20270320",  // "done" on a reminder never sent to them
 			"r:s:recourse-20270513", // "remind me again" likewise
+			"r:x:refusal-20270320",  // "stop these reminders" likewise
+			"r:h:refusal-20270320",  // "I need help" likewise
 			"r:zz",
 		} {
 			h.api.PushCallback(other, data)
@@ -167,6 +169,18 @@ func TestTelegramRemindersForgedAndForget(t *testing.T) {
 		}
 		if got := scheduled(); got != 2 {
 			t.Fatalf("forged presses changed the schedule: %d left", got)
+		}
+		// The person corrects their filing date: the reminders follow.
+		n, _ = h.t3Plan(p, n, "25/11/2026")
+		h.api.PushText(p, "/reminders")
+		n, list := h.waitFor(p, n, "Your reminders")
+		for _, want := range []string{"25/03/2027", "18/05/2027"} {
+			if !strings.Contains(list.Text, want) {
+				t.Errorf("/reminders after the new date lacks %s:\n%s", want, list.Text)
+			}
+		}
+		if strings.Contains(list.Text, "20/03/2027") || scheduled() != 2 {
+			t.Errorf("the old reminders stayed (%d scheduled):\n%s", scheduled(), list.Text)
 		}
 		h.api.PushText(p, "/forget")
 		n, _ = h.waitFor(p, n, "Do you really want to erase everything?")
