@@ -117,7 +117,7 @@ func TestEveryMessageIDExists(t *testing.T) {
 		"letters_expired", "letters_stale", "letters_cancelled", "letters_caption", "letters_how_to_send",
 		"letters_how_ddd", "letters_nothing_kept", "letters_review_sender", "letters_review_prefecture",
 		"letters_review_blanks", "letters_review_confirm", "letters_warn_not_on_time", "letters_warn_motifs",
-		"letters_warn_motifs_nodate", "letters_warn_ddd", "letters_btn_remind", "letters_btn_make_text"}
+		"letters_warn_motifs_nodate", "letters_warn_ddd", "letters_btn_remind", "letters_btn_make_text", "letters_review_api_end"}
 	for _, e := range []error{ErrEmpty, ErrTooLong, ErrNotLatin, ErrNumber, ErrDep, ErrDate, ErrUseButtons} {
 		ids = append(ids, e.Error())
 	}

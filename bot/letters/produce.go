@@ -95,6 +95,9 @@ func (s *Service) review(d Draft, now time.Time) flows.Reply {
 		"Since": arg(f.Since), "Sent": arg(f.Sent),
 	}
 	parts := []flows.Part{{ID: "letters_review_" + l.ID, Args: args}}
+	if l.ID == "api" && !f.APIEnd.IsZero() {
+		parts = append(parts, flows.Part{ID: "letters_review_api_end", Args: args})
+	}
 	if f.Org != "" {
 		parts = append(parts, flows.Part{ID: "letters_review_org_" + f.Org, Args: args})
 	}
