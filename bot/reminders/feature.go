@@ -178,7 +178,8 @@ func (f *Feature) owns(ctx context.Context, chat int64, id string) bool {
 // choose schedules the reminders offered (all, or one kind), as derived
 // from the person's own dates now: a kind they do not have is refused.
 func (f *Feature) choose(ctx context.Context, b *bot.Bot, chat int64, lang string, s flows.Session, op, kind string) error {
-	due := flows.Reminders(f.facts(b, s)).Due
+	facts := f.facts(b, s)
+	due := flows.Reminders(facts).Due
 	var add []string
 	for _, r := range due {
 		if op == opAll || r.Kind == kind {
@@ -188,7 +189,7 @@ func (f *Feature) choose(ctx context.Context, b *bot.Bot, chat int64, lang strin
 	if len(add) == 0 {
 		return b.Say(ctx, chat, lang, "rem_stale", nil)
 	}
-	items, err := f.Store.Sync(ctx, chat, lang, due, add, f.at, nil)
+	items, err := f.Store.Sync(ctx, chat, lang, due, add, f.at, facts.Informs)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,95 @@
+package reminders
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/redisstore"
+	"github.com/anefbot/anefbot/bot/redistest"
+	"github.com/anefbot/anefbot/flows"
+	"github.com/anefbot/anefbot/locales"
+)
+
+// outs is a Sender that keeps what was sent.
+type outs struct {
+	mu  sync.Mutex
+	all []bot.Out
+}
+
+func (o *outs) Send(_ context.Context, m bot.Out) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.all = append(o.all, m)
+	return nil
+}
+
+func (o *outs) Ack(context.Context, string) error { return nil }
+
+func (o *outs) last() bot.Out {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.all[len(o.all)-1]
+}
+
+// featureBot is a Bot with the reminders feature on backend b, at now.
+func featureBot(t *testing.T, b redistest.Backend, now time.Time) (*Feature, *bot.Bot, *redisstore.Store, *outs) {
+	t.Helper()
+	cat, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := flows.Diagnosis()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &Feature{Store: NewStore(b.Client, b.Prefix), Hour: 10, Paris: paris, CalendarName: "x.ics"}
+	sessions := redisstore.New(b.Client, redisstore.WithPrefix(b.Prefix))
+	sent := &outs{}
+	bt, err := bot.New(bot.Config{
+		Engine: flows.NewEngine(g, flows.Options{Languages: []flows.Language{{Code: "fr", Name: "Français"}, {Code: "en", Name: "English"}}}),
+		Store:  sessions, Catalog: cat, Sender: sent, Clock: func() time.Time { return now },
+		Middlewares: []bot.Middleware{f.Middleware},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, bt, sessions, sent
+}
+
+// Choosing the reminders of one plan keeps those chosen under another
+// plan earlier (their dates are not in the new answers).
+func TestChooseKeepsOtherBranches(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		ctx := context.Background()
+		f, bt, sessions, sent := featureBot(t, b, time.Date(2026, 11, 29, 12, 0, 0, 0, paris))
+		const chat = 77
+		// Earlier, under a T4 plan: the API reminders.
+		if _, err := f.Store.Sync(ctx, chat, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil); err != nil {
+			t.Fatal(err)
+		}
+		// Now a T3 plan: expiry and filing date, no API date.
+		s := flows.Session{Lang: "en", State: "plan_t3", Answers: map[string]string{
+			flows.KeyExpiry: "2027-03-15", flows.KeyFiled: "2026-11-20",
+		}}
+		if _, err := sessions.Save(ctx, chat, s); err != nil {
+			t.Fatal(err)
+		}
+		if err := bt.Handle(ctx, bot.Update{Kind: bot.Callback, ChatID: chat, Private: true, Data: "r:a"}); err != nil {
+			t.Fatal(err)
+		}
+		c, err := f.Store.Load(ctx, chat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(c.Pending); got != "api_14-20270212 api_end-20270227 refusal-20270320 recourse-20270513" {
+			t.Errorf("pending: %s", got)
+		}
+		if txt := sent.last().Text; !strings.Contains(txt, "12/02/2027") || !strings.Contains(txt, "20/03/2027") {
+			t.Errorf("confirmation does not list every reminder:\n%s", txt)
+		}
+	})
+}
