@@ -314,3 +314,54 @@ func TestServiceAdmin(t *testing.T) {
 		f.expect(admin, "Aucune personne bénévole avec l'identifiant 21")
 	})
 }
+
+// The plan's offer builds the case from the person's answers: an urgent
+// case with its earliest running deadline (anef.md §3.4: OQTF → 1 month)
+// goes before an older ordinary one, and the volunteer sees the summary
+// and the transcript, nothing missing shown.
+func TestServiceOfferBuildsUrgentSummary(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
+		ctx := context.Background()
+		f := newFixture(t, be, Volunteer{ID: 11, Langs: []string{"fr"}, Status: Available})
+		const other = 501
+		f.text(other, "/human")
+		f.press(other, f.expect(other, "Voici").Buttons[0][0].Data)
+		f.out.take(11)
+		f.now = f.now.Add(time.Hour)
+
+		sess := flows.Session{Lang: "fr", State: "situation", Answers: map[string]string{
+			flows.KeySituation: "urgent", flows.KeyDepartement: "93",
+			flows.KeyDecision: "2026-11-20", flows.KeyDecisionKind: "oqtf",
+		}}
+		store := redisstore.New(be.Client, redisstore.WithPrefix(be.Prefix))
+		if _, err := store.Save(ctx, person, sess); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.OfferEffect(ctx, f.b, person, sess, flows.Effect{Kind: "offer:human", Data: map[string]string{"plan": "plan_urgent"}}); err != nil {
+			t.Fatal(err)
+		}
+		consent := f.expect(person, "Voici ce qu'elle verra")
+		for _, want := range []string{"🔴 URGENT", "Département : 93", "Décision notifiée le : 20/11/2026", "le 20/12/2026"} {
+			if !strings.Contains(consent.Text, want) {
+				t.Errorf("consent lacks %q:\n%s", want, consent.Text)
+			}
+		}
+		if strings.Contains(consent.Text, "Titre :") || strings.Contains(consent.Text, "Demande déposée") {
+			t.Errorf("unknown facts shown:\n%s", consent.Text)
+		}
+		f.press(person, consent.Buttons[0][0].Data)
+		if q := f.expect(person, "enregistrée"); !strings.Contains(q.Text, "n° 1") {
+			t.Errorf("urgent case not first: %q", q.Text)
+		}
+		if n := f.expect(11, "Nouvelle demande"); !strings.HasPrefix(n.Text, "🔴 URGENT") {
+			t.Errorf("notification does not say urgent: %q", n.Text)
+		}
+		f.text(11, "/take")
+		c := f.expect(11, "Demande prise")
+		for _, want := range []string{"🔴 URGENT", "Département : 93", "fin du délai de recours", "Réponses données :\n• Quelle est votre situation ?"} {
+			if !strings.Contains(c.Text, want) {
+				t.Errorf("case lacks %q:\n%s", want, c.Text)
+			}
+		}
+	})
+}
