@@ -13,6 +13,11 @@ import (
 
 // adminCommand handles the administrators' commands (ADMIN_IDS only).
 func (s *Service) adminCommand(ctx context.Context, b *bot.Bot, u bot.Update, name, arg string) (bool, error) {
+	switch name {
+	case "invite", "addvolunteer", "volunteers", "pause", "resume", "remove", "stats", "admin":
+	default:
+		return false, nil // not one of ours: no Redis call
+	}
 	lang, err := b.Lang(ctx, u.ChatID, u.LangCode)
 	if err != nil {
 		return true, err
