@@ -13,6 +13,8 @@
 //     waits for each webhook answer, which the bot gives only once the
 //     update is handled (see docs/operations.md).
 //
-// Every key carries the chat's hash tag {c:<chat id>}, so each script
-// touches one Redis Cluster slot.
+// A chat's keys carry its hash tag {c:<chat id>}, so each script touches
+// one Redis Cluster slot; a handled update's mark is tagged {u:<update
+// id>} (it does not name the person) and is only read and written with
+// plain commands while the chat is held.
 package intake

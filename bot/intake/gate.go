@@ -70,25 +70,25 @@ func (g *Gate) tag(chatID int64) string {
 
 func (g *Gate) leaseKey(chatID int64) string { return g.tag(chatID) + ":lease" }
 
-// seenKey is the update's mark; updates without an ID (0) share one that
-// is never written, so they are never taken for duplicates.
+// seenKey marks a handled update. It is tagged by the update, not the
+// chat, so it does not name the person (nothing to erase on /forget); it
+// is read and written only while the chat's lease is held, which is what
+// makes the check-then-mark safe without a script over both.
 func (g *Gate) seenKey(u bot.Update) string {
-	return g.tag(u.ChatID) + ":u:" + strconv.FormatInt(u.ID, 10)
+	return g.opt.Prefix + "{u:" + strconv.FormatInt(u.ID, 10) + "}"
 }
 
-// acquire: 0 duplicate, 1 held by us, 2 held by someone else.
+// acquire takes the chat (1) or finds it held (0); taking it clears the
+// keys that an update from the person makes stale.
 var acquire = redis.NewScript(`
-if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  for i = 3, #KEYS do redis.call('DEL', KEYS[i]) end
+  for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end
   return 1
 end
-return 2`)
+return 0`)
 
-// release marks the update handled (ARGV[3] = "1") and frees the chat if
-// we still hold it.
+// release frees the chat if we still hold it.
 var release = redis.NewScript(`
-if ARGV[3] == '1' then redis.call('SET', KEYS[2], '1', 'EX', ARGV[2]) end
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`)
 
@@ -98,24 +98,25 @@ return 0`)
 
 // Hold waits until the chat is free and takes it for the update. It
 // returns dup=true (and holds nothing) when the update was handled
-// already; otherwise the caller must call Done with the token.
+// already; otherwise the caller must call Done with the token. One round
+// trip when the chat is free.
 func (g *Gate) Hold(ctx context.Context, u bot.Update) (token string, dup bool, err error) {
 	token = newToken()
-	keys := []string{g.leaseKey(u.ChatID), g.seenKey(u)}
+	keys := []string{g.leaseKey(u.ChatID)}
 	for _, k := range g.opt.Clear {
 		keys = append(keys, k(u.ChatID))
 	}
 	deadline := time.Now().Add(g.opt.Wait)
 	pause := 10 * time.Millisecond
 	for {
-		n, err := acquire.Run(ctx, g.rdb, keys, token, g.opt.Lease.Milliseconds()).Int()
+		held, seen, err := g.try(ctx, u, keys, token)
 		switch {
 		case err != nil:
 			return "", false, fmt.Errorf("hold chat: %w", err)
-		case n == 0:
+		case held && seen:
 			g.opt.Duplicate()
-			return "", true, nil
-		case n == 1:
+			return "", true, g.Done(ctx, u, token, false)
+		case held:
 			return token, false, nil
 		case time.Now().After(deadline):
 			return "", false, ErrBusy
@@ -129,17 +130,48 @@ func (g *Gate) Hold(ctx context.Context, u bot.Update) (token string, dup bool, 
 	}
 }
 
-// Done frees the chat, and marks the update handled when handled is true.
-func (g *Gate) Done(ctx context.Context, u bot.Update, token string, handled bool) error {
-	mark := "0"
-	if handled && u.ID != 0 {
-		mark = "1"
+// try takes the lease and reads the update's mark in one pipeline; the
+// mark counts only if the lease was taken.
+func (g *Gate) try(ctx context.Context, u bot.Update, keys []string, token string) (held, seen bool, err error) {
+	pipe := g.rdb.Pipeline()
+	acq := acquire.Eval(ctx, pipe, keys, token, g.opt.Lease.Milliseconds())
+	var mark *redis.IntCmd
+	if u.ID != 0 {
+		mark = pipe.Exists(ctx, g.seenKey(u))
 	}
-	keys := []string{g.leaseKey(u.ChatID), g.seenKey(u)}
-	if err := release.Run(ctx, g.rdb, keys, token, int(SeenTTL.Seconds()), mark).Err(); err != nil {
+	if _, err := pipe.Exec(ctx); err != nil {
+		return false, false, err
+	}
+	held = acq.Val() == int64(1)
+	return held, mark != nil && mark.Val() == 1, nil
+}
+
+// Done marks the update handled when handled is true, then frees the
+// chat.
+func (g *Gate) Done(ctx context.Context, u bot.Update, token string, handled bool) error {
+	pipe := g.rdb.Pipeline()
+	if handled && u.ID != 0 {
+		pipe.Set(ctx, g.seenKey(u), "1", SeenTTL)
+	}
+	release.Eval(ctx, pipe, []string{g.leaseKey(u.ChatID)}, token)
+	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("release chat: %w", err)
 	}
 	return nil
+}
+
+// Forget erases the chat's keys (its lease, the keys in Clear) for
+// /forget; handled-update marks do not name the chat. It names nothing
+// erased: these are working keys, not what the person told the bot.
+func (g *Gate) Forget(ctx context.Context, chatID int64) ([]string, error) {
+	keys := []string{g.leaseKey(chatID)}
+	for _, k := range g.opt.Clear {
+		keys = append(keys, k(chatID))
+	}
+	if err := g.rdb.Del(ctx, keys...).Err(); err != nil {
+		return nil, fmt.Errorf("forget chat keys: %w", err)
+	}
+	return nil, nil
 }
 
 // keep renews the lease while an update runs, until stop is called.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -131,9 +130,6 @@ func (m *Main) runBot(ctx context.Context) error {
 	if w.terminal {
 		return m.runTerminal(ctx, w)
 	}
-	if cfg.Mode == "webhook" {
-		return errors.New("MODE=webhook is not available yet in this version: use MODE=polling")
-	}
 	return m.runTelegram(ctx, w)
 }
 
@@ -177,26 +173,16 @@ func (m *Main) runTelegram(ctx context.Context, w *wiring) error {
 	if err != nil {
 		return fmt.Errorf("connect to the Bot API: %w", err)
 	}
-	b, stop, err := m.newBot(ctx, w, client)
-	if err != nil {
-		return err
+	if w.cfg.Mode == "webhook" {
+		return m.runTelegramWith(ctx, w, client, serveWebhook(w, client))
 	}
-	defer stop()
-	w.log.Info("started", "bot", client.Username(), "mode", w.cfg.Mode, "workers", w.cfg.Workers)
-	pool := bot.NewPool(ctx, w.cfg.Workers, 64, b.Handle, w.log)
-	err = client.Poll(ctx, 30, pool.Submit, w.log)
-	pool.Close() // finish what was received before stopping
-	w.log.Info("stopped")
-	if errors.Is(err, context.Canceled) {
-		return nil
-	}
-	return err
+	return m.runTelegramWith(ctx, w, client, poll(w, client))
 }
 
 // openRedis connects to REDIS_URL, or starts the embedded store and says
 // so in one line.
 func (m *Main) openRedis(ctx context.Context, cfg Config) error {
-	if cfg.RedisURL == "" {
+	if cfg.RedisURL == "" && len(cfg.Runtime.RedisAddrs) == 0 {
 		mini, err := miniredis.Run()
 		if err != nil {
 			return fmt.Errorf("start embedded store: %w", err)
@@ -206,17 +192,11 @@ func (m *Main) openRedis(ctx context.Context, cfg Config) error {
 		fmt.Fprintln(m.Stderr, "anefbot: conversations are kept in an embedded in-memory store (miniredis) and lost on exit; set REDIS_URL=redis://localhost:6379/0 to use a real Redis.")
 		return nil
 	}
-	opts, err := redis.ParseURL(string(cfg.RedisURL))
+	opts, err := redisOptions(cfg)
 	if err != nil {
-		return errors.New("REDIS_URL: not a valid redis:// or rediss:// URL")
+		return err
 	}
-	m.rdb = redis.NewUniversalClient(&redis.UniversalOptions{
-		Addrs:     []string{opts.Addr},
-		DB:        opts.DB,
-		Username:  opts.Username,
-		Password:  opts.Password,
-		TLSConfig: opts.TLSConfig,
-	})
+	m.rdb = redis.NewUniversalClient(opts)
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	return redisstore.Ping(pctx, m.rdb)

@@ -29,6 +29,7 @@ type Config struct {
 	DataKeyOld  Secret        // DATA_KEY_OLD: former keys, still read
 	RateLimit   string        // RATE_LIMIT: updates per window per chat
 	RateMute    string        // RATE_LIMIT_MUTE: silence after a flood
+	Runtime     RuntimeConfig // production runtime: see runtime_config.go
 }
 
 // Secret is a setting that never prints.
@@ -88,6 +89,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	var errs []error
 	var err error
+	if c.Runtime, err = loadRuntime(getenv); err != nil {
+		errs = append(errs, err)
+	}
 	if c.SessionTTL, err = time.ParseDuration(or(getenv("SESSION_TTL"), "2160h")); err != nil || c.SessionTTL < time.Hour {
 		errs = append(errs, fmt.Errorf("SESSION_TTL: want a duration of at least 1h, got %q", getenv("SESSION_TTL")))
 	}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"sort"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/anefbot/anefbot/bot"
@@ -41,6 +42,25 @@ type wiring struct {
 	// keys seal what features keep about people (typed text, names);
 	// nil when DATA_KEY is unset, and then Seal leaves data as it is.
 	keys *crypt.Keyring
+	// commands are Telegram's command menu, set for every language at
+	// start-up: a feature appends its own (name without the slash, and
+	// the message ID of a short description).
+	commands []command
+	// metrics registers the features' Prometheus collectors (reminders
+	// due and sent, handoff queue…); served on METRICS_ADDR.
+	metrics prometheus.Registerer
+	// unreachable reports whether Telegram refused a chat for good (the
+	// person blocked the bot): a feature may skip such chats. nil in the
+	// terminal. Background messages to them are dropped by the outbox.
+	unreachable func(ctx context.Context, chatID int64) (bool, error)
+	// rt is the production runtime's state (wire_runtime.go).
+	rt *runtimeParts
+}
+
+// command is one entry of Telegram's command menu.
+type command struct {
+	Name string // without the slash
+	Desc string // message ID of its description
 }
 
 // feature is one optional part of the bot.

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anefbot/anefbot/bot/redistest"
+	"github.com/anefbot/anefbot/bot/telegram/telegramtest"
+	"github.com/anefbot/anefbot/locales"
+)
+
+// In webhook mode the bot registers its webhook with the secret, sets its
+// command menu in every language, rejects requests without the secret or
+// too large, and answers an update delivered twice once.
+func TestWebhookIntake(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		api := telegramtest.New(t)
+		r := startReplica(t, api, b, nil)
+		hooks := api.Sent("setWebhook")
+		if len(hooks) != 1 || hooks[0].Params["secret_token"] != testSecret || hooks[0].Params["url"] != r.url {
+			t.Fatalf("setWebhook calls %+v, want one with the URL and secret_token", hooks)
+		}
+		menus := map[string]string{}
+		for _, c := range api.Sent("setMyCommands") {
+			menus[c.Params["language_code"]] = c.Params["commands"]
+		}
+		for _, l := range append([]locales.Language{{Code: ""}}, locales.Languages...) {
+			if !strings.Contains(menus[l.Code], `"command":"start"`) {
+				t.Errorf("no command menu for language %q: %v", l.Code, menus)
+			}
+		}
+
+		p := telegramtest.User{ID: 7001, Lang: "en"}
+		start := textUpdate(api, 900001, p, "/start")
+		for name, tc := range map[string]struct {
+			secret string
+			body   []byte
+			status int
+		}{
+			"no secret":    {"", start, http.StatusUnauthorized},
+			"wrong secret": {"not-" + testSecret, start, http.StatusUnauthorized},
+			"too large":    {testSecret, append(start, make([]byte, 2<<20)...), http.StatusRequestEntityTooLarge},
+		} {
+			if got := post(t, r.url, tc.secret, tc.body); got != tc.status {
+				t.Errorf("%s: status %d, want %d", name, got, tc.status)
+			}
+		}
+		if got := api.Messages(p.ID); len(got) != 0 {
+			t.Fatalf("rejected requests were processed: %+v", got)
+		}
+		// The webhook answers once the update is handled: its replies are
+		// out when post returns.
+		must(t, post(t, r.url, testSecret, start) == http.StatusOK, "first delivery refused")
+		first := texts(api, p.ID)
+		must(t, len(first) > 0 && strings.Contains(first[0], "Hello! I am anefbot"), "no greeting: %q", first)
+		must(t, post(t, r.url, testSecret, start) == http.StatusOK, "second delivery refused")
+		must(t, post(t, r.url, testSecret, textUpdate(api, 900002, p, "/help")) == http.StatusOK, "/help refused")
+		got := texts(api, p.ID)
+		joined := strings.Join(got, "\n")
+		if !slices.Equal(got[:len(first)], first) || strings.Count(joined, "Hello! I am anefbot") != 1 || !strings.Contains(got[len(first)], "I ask you questions") {
+			t.Errorf("after a duplicate and /help, chat got:\n%s\nwant the /start replies once, then the help", joined)
+		}
+	})
+}
+
+// Two and three replicas share one Redis; each chat's updates (and
+// redeliveries of them, some at the same time on two replicas) are spread
+// across the replicas, while chats run in parallel. Every chat gets the
+// same transcript as a chat served alone: in order, nothing lost, nothing
+// twice.
+func TestReplicasKeepEachChatInOrder(t *testing.T) {
+	script := []string{"/start", "/help", "/language", "/help", "/restart", "/help"}
+	for _, n := range []int{2, 3} {
+		t.Run(fmt.Sprintf("%d replicas", n), func(t *testing.T) {
+			b, ok := redistest.Real(t)
+			if !ok {
+				t.Skip("REDIS_URL not set")
+			}
+			api := telegramtest.New(t)
+			var rs []*replica
+			for range n {
+				rs = append(rs, startReplica(t, api, b, nil))
+			}
+			nextID := 1000
+			ids := func() int { nextID++; return nextID }
+			// The reference: one chat, one replica, no redelivery.
+			ref := telegramtest.User{ID: 1, Lang: "en"}
+			for _, text := range script {
+				must(t, post(t, rs[0].url, testSecret, textUpdate(api, ids(), ref, text)) == 200, "reference refused")
+			}
+			want := texts(api, ref.ID)
+
+			const chats = 12
+			updates := make([][][]byte, chats)
+			for c := range chats {
+				u := telegramtest.User{ID: int64(100 + c), Lang: "en"}
+				for _, text := range script {
+					updates[c] = append(updates[c], textUpdate(api, ids(), u, text))
+				}
+			}
+			var wg sync.WaitGroup
+			for c := range chats {
+				wg.Go(func() {
+					// Like Telegram: the next update of a chat is posted once
+					// the previous one is answered.
+					for k, body := range updates[c] {
+						first, again := rs[(c+k)%n], rs[(c+k+1)%n]
+						if k%2 == 0 { // redelivered at the same time elsewhere
+							var both sync.WaitGroup
+							both.Go(func() { post(t, first.url, testSecret, body) })
+							both.Go(func() { post(t, again.url, testSecret, body) })
+							both.Wait()
+						} else { // redelivered after the answer
+							post(t, first.url, testSecret, body)
+							post(t, again.url, testSecret, body)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			for c := range chats {
+				if got := texts(api, int64(100+c)); !slices.Equal(got, want) {
+					t.Errorf("chat %d got:\n%s\nwant:\n%s", 100+c, strings.Join(got, "\n"), strings.Join(want, "\n"))
+				}
+			}
+		})
+	}
+}
+
+// Telegram answers a flood wait (429 with retry_after) then a 502: no
+// message leaves before retry_after, and each arrives once.
+func TestFloodWaitAndServerErrorOnTelegram(t *testing.T) {
+	h := startBot(t, redistest.Mini(t), nil)
+	h.api.Fail("sendMessage", telegramtest.Fault{Status: 429, RetryAfter: 2}, telegramtest.Fault{Status: 502})
+	p := telegramtest.User{ID: 4343, Lang: "en"}
+	h.api.PushText(p, "/start")
+	deadline := time.Now().Add(10 * time.Second)
+	for h.api.Calls("sendMessage") == 0 {
+		must(t, time.Now().Before(deadline), "no sendMessage call")
+		time.Sleep(time.Millisecond)
+	}
+	refused := time.Now() // the 429 was answered no later than this
+	msgs := h.api.WaitMessages(t, p.ID, 1, 20*time.Second)
+	if wait := msgs[0].At.Sub(refused); wait < 2*time.Second-10*time.Millisecond {
+		t.Errorf("first message sent %v after the 429, before its retry_after of 2s", wait)
+	}
+	h.api.PushText(p, "/help")
+	waitFor(t, h.api, p, "I ask you questions")
+	got := texts(h.api, p.ID)
+	joined := strings.Join(got, "\n")
+	if strings.Count(joined, "Hello! I am anefbot") != 1 || strings.Count(joined, "I ask you questions") != 1 {
+		t.Errorf("messages:\n%s\nwant each once", joined)
+	}
+	if calls := h.api.Calls("sendMessage"); calls != len(got)+2 {
+		t.Errorf("%d sendMessage calls for %d messages and 2 faults", calls, len(got))
+	}
+}

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/intake"
+	"github.com/anefbot/anefbot/bot/outbox"
+	"github.com/anefbot/anefbot/bot/telegram"
+)
+
+// The runtime sets up before every other feature: its middleware is the
+// outermost (a duplicate or a held chat costs nothing further), its
+// outbox wraps the transport first (every other wrapper's sends go
+// through it), and the metrics registry exists when the others set up.
+func init() {
+	register(feature{name: "runtime", order: -1000, setup: setupRuntime})
+}
+
+// runtimeParts is what the runtime shares between set-up and run.
+type runtimeParts struct {
+	reg      *prometheus.Registry
+	metrics  *runtimeMetrics
+	outbox   atomic.Pointer[outbox.Outbox]
+	client   atomic.Pointer[telegram.Client]
+	pool     atomic.Pointer[bot.Pool]
+	stopping atomic.Bool
+}
+
+// coreCommands are the engine's own commands (anef.md plays no part: this
+// is the menu only).
+var coreCommands = []command{
+	{"start", "cmd_start"}, {"back", "cmd_back"}, {"restart", "cmd_restart"},
+	{"language", "cmd_language"}, {"help", "cmd_help"},
+}
+
+func setupRuntime(w *wiring) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	w.rt = &runtimeParts{reg: reg}
+	w.metrics = reg
+	w.rt.metrics = newRuntimeMetrics(reg, w.rt)
+	w.commands = append(w.commands, coreCommands...)
+	if w.terminal {
+		return nil
+	}
+	rc := w.cfg.Runtime
+	w.rdb.AddHook(redisErrors{w.rt.metrics.redisErrors})
+	book := outbox.NewBook(w.rdb, w.cfg.RedisPrefix, w.cfg.SessionTTL)
+	w.unreachable = book.Unreachable
+	gate := intake.New(w.rdb, intake.Options{
+		Prefix: w.cfg.RedisPrefix, Lease: rc.ChatLease,
+		Clear:     []func(int64) string{book.Key},
+		Duplicate: w.rt.metrics.duplicates.Inc,
+		Logger:    w.log.With("component", "intake"),
+	})
+	w.bot.Middlewares = append(w.bot.Middlewares, w.rt.metrics.middleware, gate.Middleware, w.rt.typing(rc.TypingAfter))
+	w.forgetters = append(w.forgetters, gate.Forget)
+	w.wrapSender = append(w.wrapSender, func(s bot.Sender) bot.Sender {
+		o := outbox.New(s, outbox.Options{
+			Rate: rc.OutboxRate, ChatRate: rc.OutboxChatRate, ChatBurst: rc.OutboxChatBurst,
+			Marker:  book,
+			Observe: func(r string) { w.rt.metrics.sends.WithLabelValues(r).Inc() },
+			Logger:  w.log.With("component", "outbox"),
+		})
+		w.rt.outbox.Store(o)
+		return o
+	})
+	return nil
+}
+
+// typing shows "typing…" when an update takes longer than after.
+func (rt *runtimeParts) typing(after time.Duration) bot.Middleware {
+	return func(_ *bot.Bot, next bot.Handler) bot.Handler {
+		return func(ctx context.Context, u bot.Update) error {
+			c := rt.client.Load()
+			if c == nil || after <= 0 || !u.Private || u.Kind == bot.Unsupported {
+				return next(ctx, u)
+			}
+			t := time.AfterFunc(after, func() { _ = c.Typing(context.WithoutCancel(ctx), u.ChatID) })
+			defer t.Stop()
+			return next(ctx, u)
+		}
+	}
+}
+
+// runtimeMetrics are the runtime's own Prometheus collectors.
+type runtimeMetrics struct {
+	updates     *prometheus.CounterVec
+	duration    prometheus.Histogram
+	duplicates  prometheus.Counter
+	redisErrors prometheus.Counter
+	sends       *prometheus.CounterVec
+	webhook     *prometheus.CounterVec
+}
+
+func newRuntimeMetrics(reg prometheus.Registerer, rt *runtimeParts) *runtimeMetrics {
+	m := &runtimeMetrics{
+		updates: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "anefbot_updates_total", Help: "Updates received, by kind and result (ok or error).",
+		}, []string{"kind", "result"}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "anefbot_update_duration_seconds", Help: "Time to handle one update, replies handed to the outbox included.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}),
+		duplicates: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "anefbot_updates_duplicate_total", Help: "Updates dropped because another delivery of them was handled.",
+		}),
+		redisErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "anefbot_redis_errors_total", Help: "Redis commands and connections that failed.",
+		}),
+		sends: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "anefbot_outbox_sends_total", Help: "Tries to send a message, by result (sent, retry, unreachable, rejected, failed, dropped).",
+		}, []string{"result"}),
+		webhook: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "anefbot_webhook_requests_total", Help: "Webhook requests, by result.",
+		}, []string{"result"}),
+	}
+	queue := func(lane int) func() float64 {
+		return func() float64 {
+			o := rt.outbox.Load()
+			if o == nil {
+				return 0
+			}
+			i, b := o.Len()
+			return float64([]int{i, b}[lane])
+		}
+	}
+	reg.MustRegister(m.updates, m.duration, m.duplicates, m.redisErrors, m.sends, m.webhook,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "anefbot_outbox_queue", Help: "Messages waiting in the outbox.", ConstLabels: prometheus.Labels{"lane": "interactive"}}, queue(0)),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "anefbot_outbox_queue", Help: "Messages waiting in the outbox.", ConstLabels: prometheus.Labels{"lane": "background"}}, queue(1)),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "anefbot_intake_queue", Help: "Updates received and waiting for their chat's worker."}, func() float64 {
+			if p := rt.pool.Load(); p != nil {
+				return float64(p.Len())
+			}
+			return 0
+		}),
+	)
+	return m
+}
+
+var kinds = map[bot.Kind]string{bot.Message: "message", bot.Callback: "callback", bot.Unsupported: "unsupported"}
+
+func (m *runtimeMetrics) middleware(_ *bot.Bot, next bot.Handler) bot.Handler {
+	return func(ctx context.Context, u bot.Update) error {
+		start := time.Now()
+		err := next(ctx, u)
+		m.duration.Observe(time.Since(start).Seconds())
+		result := "ok"
+		if err != nil {
+			result = "error"
+		}
+		m.updates.WithLabelValues(kinds[u.Kind], result).Inc()
+		return err
+	}
+}
+
+// redisErrors counts failed Redis commands; a missing key (redis.Nil) and
+// a script not yet cached (NOSCRIPT, retried at once) are not failures.
+type redisErrors struct{ c prometheus.Counter }
+
+func (h redisErrors) count(err error) {
+	if err != nil && !errors.Is(err, redis.Nil) && !strings.HasPrefix(err.Error(), "NOSCRIPT") {
+		h.c.Inc()
+	}
+}
+
+func (h redisErrors) DialHook(next redis.DialHook) redis.DialHook {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := next(ctx, network, addr)
+		h.count(err)
+		return c, err
+	}
+}
+
+func (h redisErrors) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		h.count(err)
+		return err
+	}
+}
+
+func (h redisErrors) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		err := next(ctx, cmds)
+		h.count(err)
+		return err
+	}
+}
