@@ -151,26 +151,13 @@ func earliestDeadline(a map[string]string, today time.Time) (time.Time, string, 
 		consider(flows.ImplicitRefusal(d), "handoff_dl_refusal") // anef.md §3.4, §9.4
 	}
 	if d, ok := date(flows.KeyDecision); ok {
-		consider(decisionDeadline(d, a[flows.KeyDecisionKind]), "handoff_dl_recourse")
+		// anef.md §3.4, §3.7: 2 months, 1 month, 7 days or 48 hours by
+		// kind of decision; an unknown kind gives no date.
+		if end, ok := flows.CourtDeadline(d, a[flows.KeyDecisionKind]); ok {
+			consider(end, "handoff_dl_recourse")
+		}
 	}
 	return best, bestID, bestID != ""
-}
-
-// decisionDeadline is the last day to go to court after a decision
-// notified on d (anef.md §3.4, §8 T-URGENT): OQTF → 1 month; OQTF with
-// house arrest or prison → 7 days; rétention → 48 hours; refusal without
-// OQTF → 2 months. Unknown kinds get the shortest, so nobody is late.
-func decisionDeadline(d time.Time, kind string) time.Time {
-	switch kind {
-	case "oqtf":
-		return flows.AddMonths(d, 1)
-	case "oqtf_arrest":
-		return d.AddDate(0, 0, 7)
-	case "refusal":
-		return flows.RecourseEnd(d)
-	default: // oqtf_retention and anything unknown: 48 hours
-		return d.AddDate(0, 0, 2)
-	}
 }
 
 // transcript lists the questions the person answered, in the order they

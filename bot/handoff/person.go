@@ -21,12 +21,12 @@ const (
 
 // OfferEffect is the effect of the "talk to a volunteer" button under a
 // plan: it asks for consent first.
-func (s *Service) OfferEffect(ctx context.Context, b *bot.Bot, chat int64, _ flows.Session, e flows.Effect) error {
-	return s.askConsent(ctx, b, chat, "", e.Data["plan"])
+func (s *Service) OfferEffect(ctx context.Context, b *bot.Bot, chat int64, _ flows.Session, _ flows.Effect) error {
+	return s.askConsent(ctx, b, chat, "")
 }
 
 // preview builds the case a person would send now, from their session.
-func (s *Service) preview(ctx context.Context, b *bot.Bot, chat int64, langCode, plan string) (Case, error) {
+func (s *Service) preview(ctx context.Context, b *bot.Bot, chat int64, langCode string) (Case, error) {
 	sess, err := b.Store().Load(ctx, chat)
 	if err != nil {
 		return Case{}, fmt.Errorf("load session: %w", err)
@@ -34,36 +34,37 @@ func (s *Service) preview(ctx context.Context, b *bot.Bot, chat int64, langCode,
 	if sess.Lang == "" {
 		sess.Lang = b.Catalog().Match(langCode)
 	}
-	if plan == "" {
-		if st := b.Engine().Graph().Step(sess.State); st != nil && st.Kind == flows.Plan {
-			plan = st.ID
-		}
+	// The plan comes from the person's own state, never from button data:
+	// a forged "h:ok:plan_urgent" must not jump the queue.
+	plan := ""
+	if st := b.Engine().Graph().Step(sess.State); st != nil && st.Kind == flows.Plan {
+		plan = st.ID
 	}
 	return NewCase("", chat, sess, plan, b.Engine().Graph(), b.Now()), nil
 }
 
 // askConsent shows the person exactly what a volunteer will see, and
 // asks (anef.md §5: the summary goes only with the person's consent).
-func (s *Service) askConsent(ctx context.Context, b *bot.Bot, chat int64, langCode, plan string) error {
+func (s *Service) askConsent(ctx context.Context, b *bot.Bot, chat int64, langCode string) error {
 	if r, err := s.st.RouteOf(ctx, chat); err != nil {
 		return err
 	} else if r.Own != "" {
 		return s.status(ctx, b, r.Own)
 	}
-	c, err := s.preview(ctx, b, chat, langCode, plan)
+	c, err := s.preview(ctx, b, chat, langCode)
 	if err != nil {
 		return err
 	}
 	r := reply("handoff_consent", flows.Args{"Summary": summaryText(b.Catalog(), c.Lang, c)},
-		flows.Choice{Data: Prefix + "ok:" + plan, Label: "handoff_consent_yes"},
+		flows.Choice{Data: Prefix + "ok", Label: "handoff_consent_yes"},
 		flows.Choice{Data: Prefix + "no", Label: "handoff_consent_no"})
 	return s.send(ctx, b, chat, c.Lang, false, r)
 }
 
 // consent opens the case, tells the person where they stand, and tells a
 // few volunteers.
-func (s *Service) consent(ctx context.Context, b *bot.Bot, chat int64, langCode, plan string) error {
-	c, err := s.preview(ctx, b, chat, langCode, plan)
+func (s *Service) consent(ctx context.Context, b *bot.Bot, chat int64, langCode string) error {
+	c, err := s.preview(ctx, b, chat, langCode)
 	if err != nil {
 		return err
 	}

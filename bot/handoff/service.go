@@ -132,7 +132,7 @@ func (s *Service) ack(ctx context.Context, b *bot.Bot, u bot.Update) {
 func (s *Service) command(ctx context.Context, b *bot.Bot, u bot.Update, name, arg string) (bool, error) {
 	switch name {
 	case "human", "volunteer":
-		return true, s.askConsent(ctx, b, u.ChatID, u.LangCode, "")
+		return true, s.askConsent(ctx, b, u.ChatID, u.LangCode)
 	case "cancel":
 		return s.cancel(ctx, b, u.ChatID, u.LangCode)
 	case "start":
@@ -168,7 +168,7 @@ func (s *Service) press(ctx context.Context, b *bot.Bot, u bot.Update) error {
 	verb, rest, _ := strings.Cut(strings.TrimPrefix(u.Data, Prefix), ":")
 	switch verb {
 	case "ok":
-		return s.consent(ctx, b, u.ChatID, u.LangCode, rest)
+		return s.consent(ctx, b, u.ChatID, u.LangCode)
 	case "no":
 		return s.sayLang(ctx, b, u.ChatID, u.LangCode, "handoff_consent_declined", nil)
 	case "cancel":

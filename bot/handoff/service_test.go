@@ -329,7 +329,7 @@ func TestServiceOfferBuildsUrgentSummary(t *testing.T) {
 		f.out.take(11)
 		f.now = f.now.Add(time.Hour)
 
-		sess := flows.Session{Lang: "fr", State: "situation", Answers: map[string]string{
+		sess := flows.Session{Lang: "fr", State: "plan_urgent", History: []string{"situation", "u_kind", "u_notified"}, Answers: map[string]string{
 			flows.KeySituation: "urgent", flows.KeyDepartement: "93",
 			flows.KeyDecision: "2026-11-20", flows.KeyDecisionKind: "oqtf",
 		}}
@@ -358,7 +358,7 @@ func TestServiceOfferBuildsUrgentSummary(t *testing.T) {
 		}
 		f.text(11, "/take")
 		c := f.expect(11, "Demande prise")
-		for _, want := range []string{"🔴 URGENT", "Département : 93", "fin du délai de recours", "Réponses données :\n• Quelle est votre situation ?"} {
+		for _, want := range []string{"🔴 URGENT", "Département : 93", "fin du délai de recours", "Réponses données :\n• Quelle est votre situation ?", "• ", "→ 20/11/2026"} {
 			if !strings.Contains(c.Text, want) {
 				t.Errorf("case lacks %q:\n%s", want, c.Text)
 			}
