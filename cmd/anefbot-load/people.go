@@ -95,9 +95,12 @@ func (c *crowd) received(m sent) {
 		c.later(p, c.pause())
 		return
 	}
-	// No keyboard: more may follow; the turn is over after a quiet moment.
+	// No keyboard: more may follow; the turn is over after a quiet moment,
+	// longer when the bot is slow (a busy bot spaces the messages of one
+	// turn as much as it delayed the first; acting earlier would press a
+	// keyboard about to be replaced).
 	turn := p.turn
-	p.idle = time.AfterFunc(c.quiet, func() { c.endTurn(p, turn, false) })
+	p.idle = time.AfterFunc(max(c.quiet, now.Sub(p.asked)), func() { c.endTurn(p, turn, false) })
 }
 
 // endTurn ends turn when it is still the person's current one: after a
