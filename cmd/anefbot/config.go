@@ -30,6 +30,7 @@ type Config struct {
 	RateLimit   string        // RATE_LIMIT: updates per window per chat
 	RateMute    string        // RATE_LIMIT_MUTE: silence after a flood
 	Runtime     RuntimeConfig // production runtime: see runtime_config.go
+	Handoff     HandoffConfig // volunteer queue: see wire_handoff.go
 }
 
 // Secret is a setting that never prints.
@@ -90,6 +91,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	var errs []error
 	var err error
 	if c.Runtime, err = loadRuntime(getenv); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Handoff, err = loadHandoff(getenv); err != nil {
 		errs = append(errs, err)
 	}
 	if c.SessionTTL, err = time.ParseDuration(or(getenv("SESSION_TTL"), "2160h")); err != nil || c.SessionTTL < time.Hour {

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anefbot/anefbot/bot/redistest"
+	"github.com/anefbot/anefbot/bot/telegram/telegramtest"
+)
+
+// seek waits for a message to u, after the first *from, that contains
+// want; it moves *from past it and returns it.
+func (h *harness) seek(u telegramtest.User, from *int, want string) telegramtest.Sent {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		msgs := h.api.Messages(u.ID)
+		for i := *from; i < len(msgs); i++ {
+			if strings.Contains(msgs[i].Text, want) {
+				*from = i + 1
+				return msgs[i]
+			}
+		}
+		if time.Now().After(deadline) {
+			var texts []string
+			for _, m := range msgs[min(*from, len(msgs)):] {
+				texts = append(texts, m.Text)
+			}
+			h.t.Fatalf("chat %d: no message with %q after #%d; got:\n%s", u.ID, want, *from, strings.Join(texts, "\n---\n"))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// pressIn presses the button labelled label on message m.
+func (h *harness) pressIn(u telegramtest.User, m telegramtest.Sent, label string) {
+	h.t.Helper()
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if strings.Contains(b.Text, label) {
+				h.api.PushCallback(u, b.CallbackData)
+				return
+			}
+		}
+	}
+	h.t.Fatalf("no button %q on %q: %+v", label, m.Text, m.Buttons)
+}
+
+var refRE = regexp.MustCompile(`H-[A-Z2-9]{5}`)
+
+// A person asks for a human; an admin has invited a volunteer with a
+// one-time link; the volunteer is notified, takes the case, they talk
+// through the bot in both directions and in order, the volunteer closes
+// it and the person is told. Strangers trying volunteer or admin commands
+// learn nothing.
+func TestTelegramHandoff(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		admin := telegramtest.User{ID: 900, Lang: "fr"}
+		vol := telegramtest.User{ID: 901, Lang: "fr"}
+		person := telegramtest.User{ID: 902, Lang: "fr"}
+		stranger := telegramtest.User{ID: 903, Lang: "fr"}
+		// The outbox paces each chat at Telegram's rate; this test is about
+		// order, not pacing.
+		h := startBot(t, b, map[string]string{"ADMIN_IDS": "900", "OUTBOX_CHAT_RATE": "100", "OUTBOX_CHAT_BURST": "50"})
+		var na, nv, np, ns int
+
+		h.api.PushText(admin, "/invite fr,en 75 Amina")
+		inv := h.seek(admin, &na, "Lien d'invitation")
+		link := regexp.MustCompile(`https://t\.me/anefbot_test_bot\?start=(v[0-9a-f]+)`).FindStringSubmatch(inv.Text)
+		if link == nil {
+			t.Fatalf("no deep link in %q", inv.Text)
+		}
+		h.api.PushText(vol, "/start "+link[1])
+		h.seek(vol, &nv, "Bienvenue parmi les bénévoles")
+		h.seek(admin, &na, "Nouvelle personne bénévole")
+		// The link works once: a second person gets the ordinary welcome.
+		h.api.PushText(stranger, "/start "+link[1])
+		if m := h.seek(stranger, &ns, "anefbot"); strings.Contains(m.Text, "bénévoles") {
+			t.Errorf("a used invitation still works: %q", m.Text)
+		}
+
+		for _, cmd := range []string{"/queue", "/take", "/stats", "/volunteers"} {
+			h.api.PushText(stranger, cmd)
+			m := h.seek(stranger, &ns, cmd)
+			if strings.Contains(m.Text, "demande") || strings.Contains(m.Text, "bénévole") {
+				t.Errorf("%s revealed something to a stranger: %q", cmd, m.Text)
+			}
+		}
+
+		h.api.PushText(person, "/human")
+		consent := h.seek(person, &np, "Voici ce qu'elle verra")
+		h.pressIn(person, consent, "Oui, j'envoie")
+		queued := h.seek(person, &np, "Votre demande est enregistrée")
+		ref := refRE.FindString(queued.Text)
+		if ref == "" || !strings.Contains(queued.Text, "n° 1") {
+			t.Fatalf("no reference or position in %q", queued.Text)
+		}
+
+		note := h.seek(vol, &nv, "Nouvelle demande "+ref)
+		h.pressIn(vol, note, "Je la prends")
+		c := h.seek(vol, &nv, "Demande prise")
+		if !strings.Contains(c.Text, ref) || strings.Contains(c.Text, fmt.Sprint(person.ID)) {
+			t.Errorf("case shown to the volunteer: %q", c.Text)
+		}
+		h.seek(person, &np, "Amina, bénévole, s'occupe de votre demande "+ref)
+
+		// Relay, both ways, in order.
+		for i := 1; i <= 3; i++ {
+			h.api.PushText(person, fmt.Sprintf("question %d", i))
+			h.api.PushText(vol, fmt.Sprintf("réponse %d", i))
+		}
+		for i := 1; i <= 3; i++ {
+			h.seek(vol, &nv, fmt.Sprintf("%s : question %d", ref, i))
+			h.seek(person, &np, fmt.Sprintf("Amina : réponse %d", i))
+		}
+		// A stranger cannot take the case nor write into it.
+		h.api.PushText(stranger, "/take "+ref)
+		h.seek(stranger, &ns, "/take")
+		h.api.PushText(stranger, "hello?")
+		h.seek(stranger, &ns, "")
+		for _, m := range append(h.api.Messages(person.ID), h.api.Messages(vol.ID)...) {
+			if strings.Contains(m.Text, "hello?") {
+				t.Errorf("a stranger's text reached the case: %q", m.Text)
+			}
+		}
+
+		h.api.PushText(vol, "/done solved")
+		h.seek(vol, &nv, "Demande "+ref+" close")
+		h.seek(person, &np, "Amina a clos votre demande "+ref)
+		// After the close, the person's text goes to the conversation again.
+		h.api.PushText(person, "merci")
+		time.Sleep(50 * time.Millisecond)
+		h.api.PushText(admin, "/stats")
+		st := h.seek(admin, &na, "Demandes d'aide")
+		if !strings.Contains(st.Text, "fr : 0 en attente, 0 en cours, 1 closes") {
+			t.Errorf("stats: %q", st.Text)
+		}
+		for _, m := range h.api.Messages(vol.ID)[nv:] {
+			if strings.Contains(m.Text, "merci") {
+				t.Errorf("a message reached the volunteer after the close: %q", m.Text)
+			}
+		}
+	})
+}
