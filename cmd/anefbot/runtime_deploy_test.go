@@ -17,7 +17,7 @@ func TestDeployFilesUseKnownSettings(t *testing.T) {
 	// Names the files pass to other programs (Redis, the image build).
 	others := map[string]bool{"CGO_ENABLED": true, "PATH": true}
 	patterns := []*regexp.Regexp{
-		regexp.MustCompile(`(?m)^\s*#?\s*([A-Z][A-Z0-9_]+)=`),        // env files, ENV lines
+		regexp.MustCompile(`(?m)^\s*#?\s*([A-Z][A-Z0-9_]+)=`),         // env files, ENV lines
 		regexp.MustCompile(`\{name: ([A-Z][A-Z0-9_]+),`),              // Kubernetes env
 		regexp.MustCompile(`(?m)^\s+([A-Z][A-Z0-9_]+): `),             // compose environment, Secret data
 		regexp.MustCompile(`(?m)^Environment=((?:[A-Z_]+=\S+\s*)+)$`), // systemd
