@@ -9,6 +9,7 @@ import (
 
 	"github.com/anefbot/anefbot/bot/redistest"
 	"github.com/anefbot/anefbot/bot/telegram/telegramtest"
+	"github.com/anefbot/anefbot/locales"
 )
 
 // seek waits for a message to u, after the first *from, that contains
@@ -144,4 +145,68 @@ func TestTelegramHandoff(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Under an urgent plan the volunteer button comes first among the offers;
+// pressing it asks for consent, and the case reaches the volunteer as
+// urgent.
+func TestTelegramHandoffOfferUnderUrgentPlan(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		cat, err := locales.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		label := func(id string) string {
+			s, err := cat.Text("fr", id, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		admin := telegramtest.User{ID: 910, Lang: "fr"}
+		vol := telegramtest.User{ID: 911, Lang: "fr"}
+		person := telegramtest.User{ID: 912, Lang: "fr"}
+		h := startBot(t, b, map[string]string{"ADMIN_IDS": "910", "OUTBOX_CHAT_RATE": "100", "OUTBOX_CHAT_BURST": "50"})
+		var na, nv, np int
+		h.api.PushText(vol, "/start")
+		h.seek(vol, &nv, "anefbot")
+		h.api.PushText(admin, "/addvolunteer 911 fr Lina")
+		h.seek(admin, &na, "911")
+
+		h.api.PushText(person, "/start")
+		situation := h.seek(person, &np, lead(label("sit_prompt")))
+		h.pressIn(person, situation, label("sit_urgent"))
+		kind := h.seek(person, &np, lead(label("u_kind_prompt")))
+		h.pressIn(person, kind, label("u_kind_retention"))
+		var plan telegramtest.Sent
+		deadline := time.Now().Add(10 * time.Second)
+		for plan.Buttons == nil && time.Now().Before(deadline) {
+			for _, m := range h.api.Messages(person.ID)[np:] {
+				if len(m.Buttons) > 0 {
+					plan = m
+				}
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if len(plan.Buttons) == 0 || plan.Buttons[0][0].Text != label("handoff_offer") {
+			t.Fatalf("first button under the urgent plan: %+v", plan.Buttons)
+		}
+		np = len(h.api.Messages(person.ID))
+		h.pressIn(person, plan, label("handoff_offer"))
+		consent := h.seek(person, &np, "Voici ce qu'elle verra")
+		if !strings.Contains(consent.Text, "URGENT") {
+			t.Errorf("consent does not show the urgency:\n%s", consent.Text)
+		}
+		h.pressIn(person, consent, "Oui, j'envoie")
+		h.seek(person, &np, "Votre demande est enregistrée")
+		if n := h.seek(vol, &nv, "Nouvelle demande"); !strings.HasPrefix(n.Text, "🔴 URGENT") {
+			t.Errorf("volunteer not told it is urgent: %q", n.Text)
+		}
+	})
+}
+
+// lead is the first three words of a text, to find its message.
+func lead(s string) string {
+	w := strings.Fields(s)
+	return strings.Join(w[:min(3, len(w))], " ")
 }
