@@ -32,6 +32,9 @@ type Config struct {
 	// Forgetters returns every feature's eraser, at the time of the
 	// /forget (features register theirs while the bot is assembled).
 	Forgetters func() []bot.Forgetter
+	// Sweep, when set, runs last and erases whatever is left under the
+	// chat's hash tag (see Sweep).
+	Sweep bot.Forgetter
 	// RetentionDays is how long an idle conversation is kept.
 	RetentionDays int
 	// Clock defaults to time.Now.
@@ -148,6 +151,10 @@ func (c *Commands) forget(ctx context.Context, b *bot.Bot, chatID int64, lang st
 	errs = append(errs, err)
 	if had {
 		erased = append([]string{"erased_answers"}, erased...)
+	}
+	if c.cfg.Sweep != nil {
+		_, err := c.cfg.Sweep(ctx, chatID)
+		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		b.Logger().Error("forget", "chat", bot.ChatHash(chatID), "err", err)

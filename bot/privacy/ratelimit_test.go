@@ -146,3 +146,31 @@ func equal(a, b []Verdict) bool {
 	}
 	return true
 }
+
+// Sweep erases every key of the chat's hash tag, and nothing of another
+// chat's (12 is not 123), even with pattern characters in the prefix.
+func TestSweep(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		ctx := context.Background()
+		prefix := b.Prefix + "a*[x]?:"
+		mine := []string{prefix + "{c:12}:u:991", prefix + "{c:12}:lease", prefix + "{c:12}:s"}
+		others := []string{prefix + "{c:123}:s", prefix + "{c:1}:s", b.Prefix + "{c:12}:s"}
+		for _, k := range append(append([]string(nil), mine...), others...) {
+			b.Client.Set(ctx, k, "x", time.Minute)
+		}
+		if _, err := Sweep(b.Client, prefix)(ctx, 12); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range mine {
+			if b.Client.Exists(ctx, k).Val() != 0 {
+				t.Errorf("%s survived", k)
+			}
+		}
+		for _, k := range others {
+			if b.Client.Exists(ctx, k).Val() != 1 {
+				t.Errorf("%s was erased", k)
+			}
+			b.Client.Del(ctx, k)
+		}
+	})
+}

@@ -60,6 +60,7 @@ func setupPrivacy(w *wiring) error {
 		},
 		// Read at /forget time: features set up after this one add theirs.
 		Forgetters:    func() []bot.Forgetter { return w.forgetters },
+		Sweep:         privacy.Sweep(w.rdb, w.cfg.RedisPrefix),
 		RetentionDays: int(w.cfg.SessionTTL.Hours() / 24),
 		Clock:         w.bot.Clock,
 	})
