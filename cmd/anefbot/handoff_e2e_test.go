@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -209,4 +210,61 @@ func TestTelegramHandoffOfferUnderUrgentPlan(t *testing.T) {
 func lead(s string) string {
 	w := strings.Fields(s)
 	return strings.Join(w[:min(3, len(w))], " ")
+}
+
+// /forget, while a volunteer holds the person's case, erases the case and
+// its relay and says so; the volunteer is told; nothing in the queue's
+// keys names the person any more.
+func TestTelegramHandoffForget(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		admin := telegramtest.User{ID: 920, Lang: "fr"}
+		vol := telegramtest.User{ID: 921, Lang: "fr"}
+		person := telegramtest.User{ID: 987650922, Lang: "fr"}
+		h := startBot(t, b, map[string]string{"ADMIN_IDS": "920", "OUTBOX_CHAT_RATE": "100", "OUTBOX_CHAT_BURST": "50"})
+		var na, nv, np int
+		h.api.PushText(admin, "/addvolunteer 921 fr")
+		h.seek(admin, &na, "921")
+		h.api.PushText(person, "/human")
+		h.pressIn(person, h.seek(person, &np, "Voici ce qu'elle verra"), "Oui, j'envoie")
+		h.seek(person, &np, "enregistrée")
+		h.api.PushText(vol, "/take")
+		h.seek(vol, &nv, "Demande prise")
+		h.seek(person, &np, "s'occupe de votre demande")
+
+		h.api.PushText(person, "/forget")
+		h.pressIn(person, h.seek(person, &np, text(t, "fr", "forget_confirm", nil)), text(t, "fr", "forget_btn_yes", nil))
+		done := h.seek(person, &np, text(t, "fr", "forget_done", nil))
+		if !strings.Contains(done.Text, text(t, "fr", "handoff_forgot_case", nil)) {
+			t.Errorf("/forget does not name the request:\n%s", done.Text)
+		}
+		h.seek(vol, &nv, "effacé sa demande")
+		h.api.PushText(vol, "toujours là ?")
+		h.api.PushText(vol, "/case")
+		h.seek(vol, &nv, "pas de demande en cours")
+		for _, m := range h.api.Messages(person.ID)[np:] {
+			if strings.Contains(m.Text, "toujours là") {
+				t.Errorf("the volunteer still reaches the person: %q", m.Text)
+			}
+		}
+		ctx := context.Background()
+		keys, _ := b.Client.Keys(ctx, b.Prefix+"{q}:*").Result()
+		for _, k := range keys {
+			typ, _ := b.Client.Type(ctx, k).Result()
+			var vals []string
+			switch typ {
+			case "hash":
+				m, _ := b.Client.HGetAll(ctx, k).Result()
+				for f, v := range m {
+					vals = append(vals, f, v)
+				}
+			case "zset":
+				vals, _ = b.Client.ZRange(ctx, k, 0, -1).Result()
+			}
+			for _, v := range vals {
+				if strings.Contains(v, "987650922") {
+					t.Errorf("%s still names the person: %q", k, v)
+				}
+			}
+		}
+	})
 }
