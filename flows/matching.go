@@ -159,6 +159,9 @@ func normalWords(s string) []string {
 		switch {
 		case r == 'œ':
 			b.WriteString("oe")
+		case unicode.Is(unicode.Mn, r) || r == 'ـ':
+			// Arabic-script vowel marks and tatweel, combining accents:
+			// dropped, so that they never split a word.
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(fold(r))
 		default:
@@ -179,8 +182,12 @@ func fold(r rune) rune {
 	return r
 }
 
+// The Arabic-script pairs fold the spellings people use interchangeably:
+// alif with or without hamza or madda, tāʾ marbūṭa and hāʾ, alif maqṣūra
+// and yāʾ, and the Arabic and Persian forms of yāʾ and kāf.
 var folded = func() map[rune]rune {
-	from, to := []rune("àáâãäåçèéêëìíîïñòóôõöùúûüýÿ"), []rune("aaaaaaceeeeiiiinooooouuuuyy")
+	from := []rune("àáâãäåçèéêëìíîïñòóôõöùúûüýÿ" + "أإآٱةىیکۀ")
+	to := []rune("aaaaaaceeeeiiiinooooouuuuyy" + "ااااهييكه")
 	m := make(map[rune]rune, len(from))
 	for i, r := range from {
 		m[r] = to[i]
