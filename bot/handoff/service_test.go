@@ -365,3 +365,46 @@ func TestServiceOfferBuildsUrgentSummary(t *testing.T) {
 		}
 	})
 }
+
+// The wait estimate comes from recent handling times; with nobody of the
+// language available, or outside the volunteers' hours, the person is
+// told so at once, with the directory's contacts.
+func TestServiceWaitEstimateAndHonesty(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
+		ctx := context.Background()
+		f := newFixture(t, be, Volunteer{ID: 11, Langs: []string{"fr"}, Status: Available})
+		// Two cases handled in 20 and 40 minutes: median 30.
+		for i, d := range []time.Duration{20 * time.Minute, 40 * time.Minute} {
+			c := newCase(NewRef(), int64(600+i), "fr", false, f.now)
+			open(t, f.st, c)
+			f.st.Take(ctx, 11, []string{"fr"}, c.Ref, f.now, f.now.Add(time.Hour))
+			if _, err := f.st.Close(ctx, c, 11, Solved, true, f.now.Add(d)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.text(person, "/human")
+		f.press(person, f.expect(person, "Voici").Buttons[0][0].Data)
+		if m := f.expect(person, "enregistrée"); !strings.Contains(m.Text, "environ 30 minutes") {
+			t.Errorf("no estimate from recent handling times: %q", m.Text)
+		}
+
+		// English: nobody speaks it.
+		const en = 502
+		f.b.Handle(ctx, bot.Update{Kind: bot.Message, ChatID: en, UserID: en, Private: true, LangCode: "en", Text: "/human"})
+		consent := f.expect(en, "This is what they will see")
+		f.b.Handle(ctx, bot.Update{Kind: bot.Callback, ChatID: en, UserID: en, Private: true, LangCode: "en", Data: consent.Buttons[0][0].Data})
+		m := f.expect(en, "no volunteer who speaks your language is available")
+		if !strings.Contains(m.Text, "0806 001 620") || !strings.Contains(m.Text, "defenseurdesdroits.fr") {
+			t.Errorf("no contacts: %q", m.Text)
+		}
+
+		// Outside hours (Sunday 29/11/2026), in French.
+		f.svc.cfg.Hours, _ = ParseHours("mon-fri 09:00-18:00")
+		const late = 503
+		f.text(late, "/human")
+		f.press(late, f.expect(late, "Voici").Buttons[0][0].Data)
+		if m := f.expect(late, "mon-fri 09:00-18:00"); !strings.Contains(m.Text, "Vous pouvez aussi contacter") {
+			t.Errorf("outside hours without contacts: %q", m.Text)
+		}
+	})
+}
