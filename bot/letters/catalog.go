@@ -167,12 +167,11 @@ var bySituation = map[string][]string{
 	"other": {"substitution", "ddd"},  // §2.3 steps 4 and 6
 }
 
-// Answer keys of the diagnosis read here besides those of flows/keys.go's
-// first list: the organisation refusing the attestation and the document
-// held (anef.md §8 T9), as flows.KeyOrg and flows.KeyHeld name them.
+// The organisation refusing the attestation and the document held
+// (anef.md §8 T9), as the diagnosis saves them.
 const (
-	keyOrg  = "org"
-	keyHeld = "held"
+	keyOrg  = flows.KeyOrg
+	keyHeld = flows.KeyHeld
 )
 
 // Situation is the blockage a plan answers: "t3" for "plan_t3". Plans
