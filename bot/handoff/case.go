@@ -50,6 +50,10 @@ type Summary struct {
 	DecisionKind string `json:"deck,omitempty"`
 	DocsPending  string `json:"docs,omitempty"`
 	AtRisk       string `json:"risk,omitempty"`
+	// Labels maps an answer key to the message ID of the option chosen,
+	// so coded answers (procedure, title, decision) read as the person
+	// saw them.
+	Labels map[string]string `json:"lb,omitempty"`
 	// Deadline is the earliest deadline still running (YYYY-MM-DD) and
 	// DeadlineID the message ID naming it.
 	Deadline   string `json:"dl,omitempty"`
@@ -76,6 +80,7 @@ const urgentDays = 7
 func NewCase(ref string, chat int64, s flows.Session, plan string, g *flows.Graph, now time.Time) Case {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	sum := summarize(s.Answers, today)
+	sum.Labels = labels(s.Answers, g, flows.KeyProcedure, flows.KeyTitle, flows.KeyDecisionKind)
 	c := Case{
 		Ref: ref, Chat: chat, Lang: s.Lang, Plan: plan, Created: now.UnixMilli(),
 		Summary:    sum,
@@ -158,6 +163,29 @@ func earliestDeadline(a map[string]string, today time.Time) (time.Time, string, 
 		}
 	}
 	return best, bestID, bestID != ""
+}
+
+// labels finds, for each key, the option the person chose in the graph.
+func labels(a map[string]string, g *flows.Graph, keys ...string) map[string]string {
+	if g == nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, k := range keys {
+		v, ok := a[k]
+		if !ok {
+			continue
+		}
+		for _, st := range g.Steps() {
+			if st.Save != k {
+				continue
+			}
+			if ans := answerOf(st, v); ans.Label != "" {
+				out[k] = ans.Label
+			}
+		}
+	}
+	return out
 }
 
 // transcript lists the questions the person answered, in the order they

@@ -47,13 +47,14 @@ func summaryText(c *locales.Catalog, lang string, cs Case) string {
 	if cs.Urgent {
 		add("handoff_sum_urgent", nil)
 	}
-	text := map[string]string{
-		"handoff_sum_dep": sum.Departement, "handoff_sum_procedure": sum.Procedure,
-		"handoff_sum_title": sum.Title, "handoff_sum_decision_kind": sum.DecisionKind,
+	coded := []struct{ id, key, v string }{
+		{"handoff_sum_dep", flows.KeyDepartement, sum.Departement},
+		{"handoff_sum_procedure", flows.KeyProcedure, sum.Procedure},
+		{"handoff_sum_title", flows.KeyTitle, sum.Title},
 	}
-	for _, id := range []string{"handoff_sum_dep", "handoff_sum_procedure", "handoff_sum_title"} {
-		if v := text[id]; v != "" {
-			add(id, flows.Args{"Value": v})
+	for _, x := range coded {
+		if x.v != "" {
+			add(x.id, flows.Args{"Value": labelText(c, lang, sum, x.key, x.v)})
 		}
 	}
 	dates := []struct{ id, v string }{
@@ -67,7 +68,7 @@ func summaryText(c *locales.Catalog, lang string, cs Case) string {
 		}
 	}
 	if sum.DecisionKind != "" {
-		add("handoff_sum_decision_kind", flows.Args{"Value": sum.DecisionKind})
+		add("handoff_sum_decision_kind", flows.Args{"Value": labelText(c, lang, sum, flows.KeyDecisionKind, sum.DecisionKind)})
 	}
 	if sum.DocsPending == "yes" || sum.DocsPending == "unsure" {
 		add("handoff_sum_docs", nil)
@@ -80,6 +81,16 @@ func summaryText(c *locales.Catalog, lang string, cs Case) string {
 		add("handoff_sum_deadline", flows.Args{"Date": t, "What": what})
 	}
 	return strings.Join(lines, "\n")
+}
+
+// labelText is the option the person chose, in lang, or the coded value.
+func labelText(c *locales.Catalog, lang string, sum Summary, key, v string) string {
+	if id := sum.Labels[key]; id != "" {
+		if t, err := c.Text(lang, id, nil); err == nil {
+			return t
+		}
+	}
+	return v
 }
 
 // transcriptText renders the questions answered, one per line.

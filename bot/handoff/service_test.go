@@ -341,7 +341,7 @@ func TestServiceOfferBuildsUrgentSummary(t *testing.T) {
 			t.Fatal(err)
 		}
 		consent := f.expect(person, "Voici ce qu'elle verra")
-		for _, want := range []string{"🔴 URGENT", "Département : 93", "Décision notifiée le : 20/11/2026", "le 20/12/2026"} {
+		for _, want := range []string{"🔴 URGENT", "Département : 93", "Décision notifiée le : 20/11/2026", "le 20/12/2026", "Type de décision : " + label(t, "u_kind_oqtf")} {
 			if !strings.Contains(consent.Text, want) {
 				t.Errorf("consent lacks %q:\n%s", want, consent.Text)
 			}
@@ -407,4 +407,16 @@ func TestServiceWaitEstimateAndHonesty(t *testing.T) {
 			t.Errorf("outside hours without contacts: %q", m.Text)
 		}
 	})
+}
+
+func label(t *testing.T, id string) string {
+	c, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Text("fr", id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
