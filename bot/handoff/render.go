@@ -102,6 +102,9 @@ func transcriptText(c *locales.Catalog, lang string, cs Case) string {
 			continue
 		}
 		q, _, _ = strings.Cut(q, "\n")
+		if i := strings.Index(q, "?"); i >= 0 {
+			q = q[:i+1] // the question, without its explanations
+		}
 		ans := ""
 		if t, ok := parse(a.Date); ok {
 			ans = locales.FormatDate(t)
