@@ -8,15 +8,16 @@ import (
 // Reminder kinds: which date a reminder is about. They are short and
 // stable because they are stored in Redis and carried in button data.
 const (
-	RemRenewOpen  = "ren_open" // the renewal window opens (anef.md §3.1)
-	RemRenewLast  = "ren_last" // a week before the renewal window closes (§3.1, §9.2)
-	RemAPISoon    = "api_14"   // the API ends in 14 days (§3.2, §9.3)
-	RemAPIEnd     = "api_end"  // the API ends today (§3.2)
-	RemADFSoon    = "adf_14"   // the date printed on the ADF is in 14 days (§9.3)
-	RemRefusal    = "refusal"  // 4 months after filing: implicit refusal (§3.4, §9.4)
-	RemRecourse   = "recourse" // a week before a court deadline ends (§3.4, §3.7)
-	RemCourtShort = "court"    // an OQTF with 7 days or 48 hours: never a reminder, act now (§3.4)
-	RemDocs       = "docs"     // 3 days before the date an ANEF request for documents gives (§2.2 F)
+	RemRenewOpen  = "ren_open"  // the renewal window opens (anef.md §3.1)
+	RemRenewLast  = "ren_last"  // a week before the renewal window closes (§3.1, §9.2)
+	RemAPISoon    = "api_14"    // the API ends in 14 days (§3.2, §9.3)
+	RemAPIEnd     = "api_end"   // the API ends today (§3.2)
+	RemADFSoon    = "adf_14"    // the date printed on the ADF is in 14 days (§9.3)
+	RemRefusal    = "refusal"   // 4 months after filing: implicit refusal (§3.4, §9.4)
+	RemRefusal60  = "refusal60" // 60 days after filing, for titles with a shorter silence (§9.4)
+	RemRecourse   = "recourse"  // a week before a court deadline ends (§3.4, §3.7)
+	RemCourtShort = "court"     // an OQTF with 7 days or 48 hours: never a reminder, act now (§3.4)
+	RemDocs       = "docs"      // 3 days before the date an ANEF request for documents gives (§2.2 F)
 )
 
 // Decision kinds stored under KeyDecisionKind (anef.md §3.4).
@@ -130,6 +131,16 @@ func silenceReminders(f Facts) []Reminder {
 	if _, decided := f.Date(KeyDecision); decided {
 		return nil
 	}
+	if f.Answers[KeyTitle] == "short" {
+		// 60 or 90 days for some titles (§9.4): the earliest date, so
+		// the person is never told too late; the time to go to court is
+		// counted from it too.
+		day60, _ := ImplicitRefusalShort(filed)
+		return []Reminder{
+			ReminderOf(RemRefusal60, day60, day60),
+			warning(RemRecourse, RecourseEnd(day60), 7),
+		}
+	}
 	refusal := ImplicitRefusal(filed)
 	return []Reminder{
 		ReminderOf(RemRefusal, refusal, refusal),
@@ -217,6 +228,7 @@ var reminderKeys = map[string][]string{
 	RemAPIEnd:     {KeyAPIEnd},
 	RemADFSoon:    {KeyADFEnd},
 	RemRefusal:    {KeyFiled, KeyDecision},
+	RemRefusal60:  {KeyFiled, KeyDecision, KeyTitle},
 	RemRecourse:   {KeyFiled, KeyDecision},
 	RemCourtShort: {KeyDecision},
 	RemDocs:       {KeyDocsDue},

@@ -97,6 +97,14 @@ func TestReminders(t *testing.T) {
 			due:     "refusal@2027-10-30>2027-10-30 recourse@2027-12-23>2027-12-30",
 		},
 		{
+			// A title with a shorter silence (§9.4): the earliest date,
+			// 60 days, and the recourse counted from it.
+			name:    "short silence title",
+			today:   "2026-11-29",
+			answers: map[string]string{KeyFiled: "2026-11-20", KeyTitle: "short"},
+			due:     "refusal60@2027-01-19>2027-01-19 recourse@2027-03-12>2027-03-19",
+		},
+		{
 			name:    "implicit refusal today is close, recourse still reminded",
 			today:   "2027-03-20",
 			answers: map[string]string{KeyFiled: "2026-11-20"},
