@@ -40,20 +40,30 @@ type Draft struct {
 // LogValue keeps the answers out of logs.
 func (d Draft) LogValue() slog.Value { return slog.GroupValue(slog.String("letter", d.Letter)) }
 
+// Sealer encrypts a draft at rest (bot/crypt's Keyring is one); aad binds
+// the sealed value to its key. Open returns unsealed data as it is.
+type Sealer interface {
+	Seal(plain, aad []byte) []byte
+	Open(data, aad []byte) ([]byte, error)
+}
+
 // Store keeps one draft per chat in Redis under the chat's hash tag, so a
 // chat's keys stay in one Cluster slot. It is safe for concurrent use.
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
 	ttl    time.Duration
+	sealer Sealer
 }
 
 // NewStore returns a Store; prefix starts every key (REDIS_PREFIX).
-func NewStore(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Store {
+// sealer, when not nil, encrypts the drafts: they hold a name, an address
+// and a numéro étranger.
+func NewStore(rdb redis.UniversalClient, prefix string, ttl time.Duration, sealer Sealer) *Store {
 	if ttl <= 0 {
 		ttl = DefaultDraftTTL
 	}
-	return &Store{rdb: rdb, prefix: prefix, ttl: ttl}
+	return &Store{rdb: rdb, prefix: prefix, ttl: ttl, sealer: sealer}
 }
 
 // Key returns the draft key of a chat.
@@ -64,12 +74,20 @@ func (s *Store) Key(chatID int64) string {
 // Load returns the chat's draft; ok is false when there is none (never
 // started, produced, cancelled or expired).
 func (s *Store) Load(ctx context.Context, chatID int64) (d Draft, ok bool, err error) {
-	data, err := s.rdb.Get(ctx, s.Key(chatID)).Bytes()
+	key := s.Key(chatID)
+	data, err := s.rdb.Get(ctx, key).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return Draft{}, false, nil
 	}
 	if err != nil {
 		return Draft{}, false, fmt.Errorf("load letter draft: %w", err)
+	}
+	if s.sealer != nil {
+		if data, err = s.sealer.Open(data, []byte(key)); err != nil {
+			// Sealed with a key no longer configured: the draft is lost,
+			// the person starts the letter again.
+			return Draft{}, false, nil
+		}
 	}
 	if err := json.Unmarshal(data, &d); err != nil {
 		// A draft written by an incompatible version: start again.
@@ -84,7 +102,11 @@ func (s *Store) Save(ctx context.Context, chatID int64, d Draft) error {
 	if err != nil {
 		return fmt.Errorf("encode letter draft: %w", err)
 	}
-	if err := s.rdb.Set(ctx, s.Key(chatID), data, s.ttl).Err(); err != nil {
+	key := s.Key(chatID)
+	if s.sealer != nil {
+		data = s.sealer.Seal(data, []byte(key))
+	}
+	if err := s.rdb.Set(ctx, key, data, s.ttl).Err(); err != nil {
 		return fmt.Errorf("save letter draft: %w", err)
 	}
 	return nil

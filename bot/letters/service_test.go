@@ -1,6 +1,7 @@
 package letters_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"sync"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/crypt"
 	"github.com/anefbot/anefbot/bot/letters"
 	"github.com/anefbot/anefbot/bot/redisstore"
 	"github.com/anefbot/anefbot/bot/redistest"
@@ -44,7 +46,9 @@ const chat = 777
 
 var now = time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
 
-func newPerson(t *testing.T, be redistest.Backend) *person {
+func newPerson(t *testing.T, be redistest.Backend) *person { return newPersonKeys(t, be, nil) }
+
+func newPersonKeys(t *testing.T, be redistest.Backend, keys letters.Sealer) *person {
 	t.Helper()
 	cat, err := locales.New()
 	if err != nil {
@@ -54,7 +58,7 @@ func newPerson(t *testing.T, be redistest.Backend) *person {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := letters.NewStore(be.Client, be.Prefix, 0)
+	store := letters.NewStore(be.Client, be.Prefix, 0, keys)
 	svc := letters.NewService(store, nil)
 	opts := flows.Options{Offers: []flows.Offer{svc.Offer()}}
 	for _, l := range locales.Languages {
@@ -230,5 +234,29 @@ func TestStaleButtonAndForget(t *testing.T) {
 		}
 		p.pressData(old)
 		p.want("no longer being prepared")
+	})
+}
+
+// With a data key, the draft in Redis does not show what was typed.
+func TestDraftEncryptedAtRest(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
+		ring, err := crypt.NewKeyring(bytes.Repeat([]byte{7}, 32))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := newPersonKeys(t, be, ring)
+		p.toLetters()
+		p.press("solution de substitution")
+		p.text("Ana Lima")
+		p.want("postal address")
+		raw, err := be.Client.Get(context.Background(), p.store.Key(chat)).Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(raw, []byte("Ana Lima")) || !crypt.IsSealed(raw) {
+			t.Errorf("draft stored in clear: %q", raw)
+		}
+		p.text("1 rue A\n75001 Paris") // read back through the key
+		p.want("numéro étranger")
 	})
 }

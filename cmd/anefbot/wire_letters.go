@@ -18,7 +18,7 @@ var letterFollowUp letters.FollowUp
 // step, runs the letter conversation (its own buttons "l:…" and the typed
 // answers while a letter is prepared), and erases a draft on /forget.
 func setupLetters(w *wiring) error {
-	store := letters.NewStore(w.rdb, w.cfg.RedisPrefix, letters.DefaultDraftTTL)
+	store := letters.NewStore(w.rdb, w.cfg.RedisPrefix, letters.DefaultDraftTTL, w.keys)
 	svc := letters.NewService(store, letterFollowUp)
 	w.engine.Offers = append(w.engine.Offers, svc.Offer())
 	w.engine.Help = append(w.engine.Help, "letters_help")
