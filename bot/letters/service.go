@@ -71,16 +71,20 @@ func (s *Service) Start(ctx context.Context, b *bot.Bot, chatID int64, sess flow
 	if len(letters) == 1 {
 		return s.choose(ctx, b, chatID, d, letters[0].ID)
 	}
-	r := flows.Reply{Parts: []flows.Part{{ID: "letters_pick"}}}
 	for _, l := range letters {
 		d.Offer = append(d.Offer, l.ID)
-		r.Choices = append(r.Choices, flows.Choice{Data: data(d.Seq, "pick="+l.ID), Label: "letters_title_" + l.ID})
+	}
+	return s.saveAndAsk(ctx, b, chatID, d)
+}
+
+// pick asks which of the offered letters to prepare.
+func pick(d Draft) flows.Reply {
+	r := flows.Reply{Parts: []flows.Part{{ID: "letters_pick"}}}
+	for _, id := range d.Offer {
+		r.Choices = append(r.Choices, flows.Choice{Data: data(d.Seq, "pick="+id), Label: "letters_title_" + id})
 	}
 	r.Choices = append(r.Choices, flows.Choice{Data: data(d.Seq, "cancel"), Label: "letters_btn_cancel"})
-	if err := s.store.Save(ctx, chatID, d); err != nil {
-		return err
-	}
-	return b.Reply(ctx, chatID, d.Lang, []flows.Reply{r})
+	return r
 }
 
 // known copies what the session already holds for the letters, so it is
@@ -356,7 +360,7 @@ func (s *Service) cancel(ctx context.Context, b *bot.Bot, chatID int64, d Draft)
 // ask shows the current question, or the summary when nothing is missing.
 func (s *Service) ask(ctx context.Context, b *bot.Bot, chatID int64, d Draft) error {
 	if d.Letter == "" {
-		return b.Say(ctx, chatID, d.Lang, "letters_pick", nil)
+		return b.Reply(ctx, chatID, d.Lang, []flows.Reply{pick(d)})
 	}
 	f := d.next()
 	if f == nil {

@@ -218,6 +218,11 @@ func TestStaleButtonAndForget(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
 		p := newPerson(t, be)
 		p.toLetters()
+		p.text("the first one") // typed instead of pressed: asked again, with the buttons
+		p.want("Please answer with the buttons")
+		if again := p.want("Which letter"); len(again.Buttons) != 3 {
+			t.Errorf("the choice is shown again with %d buttons, want 3", len(again.Buttons))
+		}
 		old := p.button("solution de substitution")
 		p.pressData(old)
 		p.want("Your first name")
