@@ -62,16 +62,27 @@ func (p *Pool) Submit(ctx context.Context, u Update) error {
 // lost in a crash is delivered again. If ctx ends first the update is
 // still handled; Do returns ctx's error.
 func (p *Pool) Do(ctx context.Context, u Update) error {
-	j := poolJob{u: u, done: make(chan error, 1)}
-	if err := p.enqueue(ctx, j); err != nil {
+	done, err := p.Start(ctx, u)
+	if err != nil {
 		return err
 	}
 	select {
-	case err := <-j.done:
+	case err := <-done:
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// Start queues an update like Submit and returns where its handler's
+// error will arrive, so a caller can queue a batch in order and then wait
+// for all of it.
+func (p *Pool) Start(ctx context.Context, u Update) (<-chan error, error) {
+	j := poolJob{u: u, done: make(chan error, 1)}
+	if err := p.enqueue(ctx, j); err != nil {
+		return nil, err
+	}
+	return j.done, nil
 }
 
 func (p *Pool) enqueue(ctx context.Context, j poolJob) error {

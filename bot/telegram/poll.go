@@ -23,6 +23,15 @@ func (c ctxClient) Do(r *http.Request) (*http.Response, error) { return c.c.Do(r
 // Poll receives updates by long polling until ctx ends, handing each to
 // submit in order. Errors are retried with a capped backoff.
 func (c *Client) Poll(ctx context.Context, timeout int, submit func(context.Context, bot.Update) error, log *slog.Logger) error {
+	return c.PollBatches(ctx, timeout, submit, nil, log)
+}
+
+// PollBatches is Poll with settle, called after each batch is submitted
+// and before the next getUpdates, which tells Telegram the batch is done
+// (Telegram forgets updates below the offset asked for): settle waits
+// until the batch is handled, so a crash never loses an update. nil
+// settles nothing.
+func (c *Client) PollBatches(ctx context.Context, timeout int, submit func(context.Context, bot.Update) error, settle func(context.Context), log *slog.Logger) error {
 	api := *c.api
 	api.Client = ctxClient{ctx: ctx, c: &http.Client{Timeout: time.Duration(timeout+15) * time.Second}}
 	cfg := tgbotapi.NewUpdate(0)
@@ -52,6 +61,9 @@ func (c *Client) Poll(ctx context.Context, timeout int, submit func(context.Cont
 			if err := submit(ctx, u); err != nil {
 				return err
 			}
+		}
+		if settle != nil {
+			settle(ctx)
 		}
 	}
 	return nil

@@ -80,12 +80,74 @@ func within(ctx context.Context, fn func()) bool {
 
 // poll is the long-polling intake. Telegram refuses getUpdates while a
 // webhook is set, so any webhook is removed first (pending updates kept).
+// Each batch is handled before the next getUpdates confirms it to
+// Telegram, so updates a crash interrupts are delivered again; an update
+// that failed for a passing reason is retried before that.
 func poll(w *wiring, client *telegram.Client) intakeFunc {
 	return func(ctx context.Context, pool *bot.Pool) error {
 		if err := client.DeleteWebhook(ctx); err != nil {
 			w.log.Warn("delete webhook", "err", err)
 		}
-		return client.Poll(ctx, 30, pool.Submit, w.log)
+		var batch []pending
+		submit := func(ctx context.Context, u bot.Update) error {
+			done, err := pool.Start(ctx, u)
+			if err == nil {
+				batch = append(batch, pending{u, done})
+			}
+			return err
+		}
+		settle := func(ctx context.Context) {
+			for _, p := range batch {
+				p.wait(ctx, pool, w)
+			}
+			batch = batch[:0]
+		}
+		return client.PollBatches(ctx, 30, submit, settle, w.log)
+	}
+}
+
+// pending is a submitted update and where its result arrives.
+type pending struct {
+	u    bot.Update
+	done <-chan error
+}
+
+// pollRetries bounds the redeliveries of an update that failed for a
+// passing reason (Redis unreachable, its chat held): about a minute.
+const pollRetries = 6
+
+// wait waits for the update's result and, while it failed for a passing
+// reason, hands it again after a pause. Once the bot is stopping it waits
+// no more: no later getUpdates will confirm the batch, so Telegram keeps
+// whatever is not finished, and the shutdown waits for the handling.
+func (p pending) wait(ctx context.Context, pool *bot.Pool, w *wiring) {
+	pause := time.Second
+	for attempt := 1; ; attempt++ {
+		var err error
+		select {
+		case err = <-p.done:
+		case <-ctx.Done():
+			return
+		}
+		switch {
+		case err == nil:
+			return
+		case !errors.Is(err, intake.ErrRetry) || attempt == pollRetries || ctx.Err() != nil:
+			w.log.Error("handle update", "update_id", p.u.ID, "chat", bot.ChatHash(p.u.ChatID), "err", err)
+			return
+		}
+		w.log.Warn("update not handled, trying again", "update_id", p.u.ID, "chat", bot.ChatHash(p.u.ChatID), "retry_in", pause, "err", err)
+		select {
+		case <-time.After(pause):
+		case <-ctx.Done():
+			return
+		}
+		pause *= 2
+		done, serr := pool.Start(context.WithoutCancel(ctx), p.u)
+		if serr != nil {
+			return
+		}
+		p.done = done
 	}
 }
 
