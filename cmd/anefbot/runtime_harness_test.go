@@ -198,3 +198,16 @@ func waitFor(t *testing.T, api *telegramtest.Server, u telegramtest.User, want s
 	}
 	t.Fatalf("chat %d: no message with %q in 20s:\n%s", u.ID, want, strings.Join(texts(api, u.ID), "\n"))
 }
+
+// get fetches url and returns its status and body.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Errorf("get %s: %v", url, err)
+		return 0, ""
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}

@@ -20,7 +20,8 @@ import (
 func TestWebhookIntake(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
 		api := telegramtest.New(t)
-		r := startReplica(t, api, b, nil)
+		metrics := freeAddr(t)
+		r := startReplica(t, api, b, map[string]string{"METRICS_ADDR": metrics})
 		hooks := api.Sent("setWebhook")
 		if len(hooks) != 1 || hooks[0].Params["secret_token"] != testSecret || hooks[0].Params["url"] != r.url {
 			t.Fatalf("setWebhook calls %+v, want one with the URL and secret_token", hooks)
@@ -64,6 +65,23 @@ func TestWebhookIntake(t *testing.T) {
 		joined := strings.Join(got, "\n")
 		if !slices.Equal(got[:len(first)], first) || strings.Count(joined, "Hello! I am anefbot") != 1 || !strings.Contains(got[len(first)], "I ask you questions") {
 			t.Errorf("after a duplicate and /help, chat got:\n%s\nwant the /start replies once, then the help", joined)
+		}
+		if code, _ := get(t, "http://"+metrics+"/readyz"); code != http.StatusOK {
+			t.Errorf("/readyz = %d with Redis and the Bot API up", code)
+		}
+		_, body := get(t, "http://"+metrics+"/metrics")
+		for _, want := range []string{
+			"anefbot_updates_duplicate_total 1",
+			`anefbot_webhook_requests_total{result="unauthorized"} 2`,
+			`anefbot_webhook_requests_total{result="too_large"} 1`,
+			`anefbot_updates_total{kind="message",result="ok"}`,
+			`anefbot_outbox_sends_total{result="sent"}`,
+			`anefbot_outbox_queue{lane="background"} 0`,
+			"anefbot_update_duration_seconds_bucket",
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("/metrics lacks %s", want)
+			}
 		}
 	})
 }
@@ -158,5 +176,9 @@ func TestFloodWaitAndServerErrorOnTelegram(t *testing.T) {
 	}
 	if calls := h.api.Calls("sendMessage"); calls != len(got)+2 {
 		t.Errorf("%d sendMessage calls for %d messages and 2 faults", calls, len(got))
+	}
+	// The reply took over a second: the person saw "typing…".
+	if typing := h.api.Sent("sendChatAction"); len(typing) == 0 || typing[0].Params["action"] != "typing" || typing[0].ChatID != p.ID {
+		t.Errorf("no typing action while the reply waited: %+v", typing)
 	}
 }
