@@ -67,7 +67,7 @@ func (s *Service) Start(ctx context.Context, b *bot.Bot, chatID int64, sess flow
 		return b.Say(ctx, chatID, sess.Lang, "letters_none", nil)
 	}
 	facts := flows.Facts{Answers: sess.Answers, Today: today(now)}
-	d := Draft{Lang: sess.Lang, Situation: Situation(e.Data["plan"], facts), Values: known(sess)}
+	d := Draft{Lang: sess.Lang, Situation: Situation(e.Data["plan"], facts), Values: known(sess), Seq: firstSeq(now)}
 	if len(letters) == 1 {
 		return s.choose(ctx, b, chatID, d, letters[0].ID)
 	}
@@ -86,6 +86,11 @@ func pick(d Draft) flows.Reply {
 	r.Choices = append(r.Choices, flows.Choice{Data: data(d.Seq, "cancel"), Label: "letters_btn_cancel"})
 	return r
 }
+
+// firstSeq starts a new draft's button numbers away from those of an
+// earlier draft, so a button left on an old letter's message never
+// matches a question of the new one.
+func firstSeq(now time.Time) int { return int(now.Unix()%1_000_000) * 100 }
 
 // known copies what the session already holds for the letters, so it is
 // not asked again.
