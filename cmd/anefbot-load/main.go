@@ -215,8 +215,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // check reports what no run may show, whatever the machine's speed.
 func (r Run) check() error {
 	switch {
-	case r.Replies == 0:
-		return errors.New("no update was answered")
+	case r.Updates == 0 || r.Replies == 0:
+		return errors.New("no update was taken and answered in the window")
 	case r.Unanswered > 0:
 		return fmt.Errorf("%d updates unanswered", r.Unanswered)
 	case r.TooLong > 0:
