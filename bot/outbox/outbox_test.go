@@ -154,14 +154,14 @@ func TestPacingAgainstFakeClock(t *testing.T) {
 	})
 }
 
-// While 3,000 reminders wait, a person typing gets the answer within a
+// While 10,000 reminders wait, a person typing gets the answer within a
 // second.
 func TestInteractiveBeforeBackground(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		tg := &fakeTelegram{latency: 50 * time.Millisecond}
 		o := New(tg, Options{Logger: quiet})
 		var msgs []bot.Out
-		for c := range 3000 {
+		for c := range 10000 {
 			msgs = append(msgs, bot.Out{ChatID: int64(c + 1), Text: "reminder", Background: true})
 		}
 		var wg sync.WaitGroup
