@@ -11,6 +11,7 @@ import (
 	"github.com/anefbot/anefbot/bot"
 	"github.com/anefbot/anefbot/bot/crypt"
 	"github.com/anefbot/anefbot/bot/letters"
+	"github.com/anefbot/anefbot/bot/letters/pdftext"
 	"github.com/anefbot/anefbot/bot/redisstore"
 	"github.com/anefbot/anefbot/bot/redistest"
 	"github.com/anefbot/anefbot/flows"
@@ -263,5 +264,53 @@ func TestDraftEncryptedAtRest(t *testing.T) {
 		}
 		p.text("1 rue A\n75001 Paris") // read back through the key
 		p.want("numéro étranger")
+	})
+}
+
+// Under the T3 plan, 5 months after filing, the letters include the
+// request for the reasons of the implicit refusal; the diagnosis' dates
+// are not asked again and the warning gives the refusal and the last day.
+func TestDiagnosisDatesFillTheLetter(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
+		p := newPerson(t, be)
+		p.text("/start")
+		p.press("« attestation de dépôt »")
+		p.text("15/12/2026")
+		p.press("Yes")
+		p.text("1 juin 2026")
+		p.press("Yes")
+		p.press("No, my file is complete")
+		p.want("Content checked on")
+		p.press("Get a letter")
+		choice := p.want("Which letter")
+		if len(choice.Buttons) != 4 { // api, motifs, ddd, cancel
+			t.Fatalf("buttons %+v", choice.Buttons)
+		}
+		p.press("reasons")
+		p.text("Ana Lima")
+		p.text("1 rue A\n93200 Saint-Denis")
+		p.press("Skip")
+		p.text("93")
+		p.press("Skip")
+		review := p.want("Your letter: request for the reasons")
+		for _, w := range []string{"filed your request on 01/06/2026", "on 01/10/2026", "before 01/12/2026"} {
+			if !strings.Contains(review.Text, w) {
+				t.Errorf("summary lacks %q:\n%s", w, review.Text)
+			}
+		}
+		p.press("Create the letter")
+		doc := p.want("ready to print")
+		if doc.Document == nil || doc.Document.Name != "demande-motifs-refus-implicite.pdf" {
+			t.Fatalf("no PDF: %+v", doc)
+		}
+		text, err := pdftext.Text(doc.Document.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []string{"Ana Lima", "1er juin 2026", "L232-4", "Préfecture – département 93"} {
+			if !strings.Contains(text, w) {
+				t.Errorf("PDF lacks %q:\n%s", w, text)
+			}
+		}
 	})
 }
