@@ -48,6 +48,11 @@ func (v Volunteer) Speaks(lang string) bool { return slices.Contains(v.Langs, la
 // Covers reports whether the volunteer prefers cases of département dep.
 func (v Volunteer) Covers(dep string) bool { return dep != "" && slices.Contains(v.Deps, dep) }
 
+// volunteersKeepFor is how long the volunteers' list lives without any
+// change (a notification, a status, a new volunteer counts): longer than
+// the queue's keys, so a quiet season does not lose the team.
+const volunteersKeepFor = 365 * 24 * time.Hour
+
 // PutVolunteer adds or replaces a volunteer.
 func (s *Store) PutVolunteer(ctx context.Context, v Volunteer) error {
 	data, err := json.Marshal(v)
@@ -56,7 +61,7 @@ func (s *Store) PutVolunteer(ctx context.Context, v Volunteer) error {
 	}
 	pipe := s.rdb.TxPipeline()
 	pipe.HSet(ctx, s.key("vol"), strconv.FormatInt(v.ID, 10), data)
-	pipe.PExpire(ctx, s.key("vol"), keepFor)
+	pipe.PExpire(ctx, s.key("vol"), volunteersKeepFor)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("save volunteer: %w", err)
 	}
