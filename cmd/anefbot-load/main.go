@@ -55,6 +55,7 @@ type options struct {
 	jsonOut  string
 	strict   bool
 	burst    int
+	trips    bool
 }
 
 func main() {
@@ -89,6 +90,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	})
 	fs.StringVar(&o.jsonOut, "json", "", "write the results as JSON to this file (for the plot)")
 	fs.IntVar(&o.burst, "burst", 0, "reminders falling due at once, 2 s into the measurement window (needs the reminders feature in the bot)")
+	fs.BoolVar(&o.trips, "round-trips", false, "count the bot's Redis round trips through a proxy (adds some latency to every Redis call)")
 	fs.BoolVar(&o.strict, "strict", false, "fail when a run answered nothing, left an update unanswered or sent a message too long for Telegram (for CI)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -144,13 +146,15 @@ type Run struct {
 	RedisCmds   float64 `json:"redis_commands_per_update"`
 	// RedisCalls breaks RedisCmds down by command; commands run inside a
 	// Lua script appear both under EVALSHA and under their own name.
-	RedisCalls     map[string]float64 `json:"redis_calls_per_update"`
-	Messages       int64              `json:"messages"`
-	TooLong        int                `json:"messages_too_long"`
-	MaxPerChatPerS int                `json:"max_messages_per_chat_per_s"`
-	MaxOverallPerS int                `json:"max_messages_per_s"`
-	Unanswered     int64              `json:"unanswered"`
-	BacklogAtEnd   int                `json:"backlog_at_end"`
+	RedisCalls map[string]float64 `json:"redis_calls_per_update"`
+	// RedisTrips is measured with -round-trips only.
+	RedisTrips     float64 `json:"redis_round_trips_per_update,omitempty"`
+	Messages       int64   `json:"messages"`
+	TooLong        int     `json:"messages_too_long"`
+	MaxPerChatPerS int     `json:"max_messages_per_chat_per_s"`
+	MaxOverallPerS int     `json:"max_messages_per_s"`
+	Unanswered     int64   `json:"unanswered"`
+	BacklogAtEnd   int     `json:"backlog_at_end"`
 	// LoadAvg is the machine's 1-minute load average at the end: figures
 	// taken while other work ran are not comparable.
 	LoadAvg float64 `json:"load_avg"`
@@ -264,6 +268,9 @@ func printRuns(w io.Writer, runs []Run) {
 		}
 	}
 	last := runs[len(runs)-1]
+	if last.RedisTrips > 0 {
+		fmt.Fprintf(w, "Redis round trips per update (%d people): %.2f\n", last.People, last.RedisTrips)
+	}
 	fmt.Fprintf(w, "Redis calls per update (%d people):", last.People)
 	for _, name := range slices.Sorted(maps.Keys(last.RedisCalls)) {
 		fmt.Fprintf(w, " %s %.2f", name, last.RedisCalls[name])
@@ -295,7 +302,19 @@ func runOnce(ctx context.Context, o options, bin string, rdb *redis.Client, n in
 			return Run{}, fmt.Errorf("seed reminders: %w", err)
 		}
 	}
-	proc, err := startBot(bin, o, api.endpoint(), prefix)
+	botRedis, trips := o.redisURL, func() int64 { return 0 }
+	if o.trips {
+		proxy, err := newTripProxy(rdb.Options().Addr)
+		if err != nil {
+			return Run{}, err
+		}
+		defer proxy.close()
+		if botRedis, err = proxy.url(o.redisURL); err != nil {
+			return Run{}, err
+		}
+		trips = proxy.trips.Load
+	}
+	proc, err := startBot(bin, o, api.endpoint(), botRedis, prefix)
 	if err != nil {
 		return Run{}, err
 	}
@@ -308,7 +327,7 @@ func runOnce(ctx context.Context, o options, bin string, rdb *redis.Client, n in
 	if !sleep(ctx, o.warmup) {
 		return Run{}, ctx.Err()
 	}
-	r, err := measure(ctx, o, api, c, lat, rdb, proc.Process.Pid, n)
+	r, err := measure(ctx, o, api, c, lat, rdb, proc.Process.Pid, n, trips)
 	if o.burst > 0 {
 		r.Burst, r.BurstSent = o.burst, api.burst.sent.Load()
 		if last := api.burst.last.Load(); last > 0 {
@@ -318,7 +337,7 @@ func runOnce(ctx context.Context, o options, bin string, rdb *redis.Client, n in
 	return r, err
 }
 
-func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latencies, rdb *redis.Client, pid, n int) (Run, error) {
+func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latencies, rdb *redis.Client, pid, n int, trips func() int64) (Run, error) {
 	t0 := time.Now()
 	lat.window(t0, t0.Add(o.duration))
 	api.stats.reset()
@@ -330,7 +349,7 @@ func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latenc
 	if err != nil {
 		return Run{}, err
 	}
-	up0, un0 := api.handedOut(), c.unanswered.Load()
+	up0, un0, trips0 := api.handedOut(), c.unanswered.Load(), trips()
 	if !sleep(ctx, o.duration) {
 		return Run{}, ctx.Err()
 	}
@@ -358,6 +377,9 @@ func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latenc
 		r.BotCPUus = float64((cpu1 - cpu0).Microseconds()) / u
 		r.RedisCPUus = float64((red1.cpu - red0.cpu).Microseconds()) / u
 		r.RedisCmds = float64(red1.commands-red0.commands-2) / u // minus the tool's own INFO
+		if o.trips {
+			r.RedisTrips = float64(trips()-trips0) / u
+		}
 		r.RedisCalls = map[string]float64{}
 		for name, n := range red1.calls {
 			if d := n - red0.calls[name]; d > 0 && name != "info" {
@@ -384,14 +406,14 @@ func sleep(ctx context.Context, d time.Duration) bool {
 
 // startBot runs the anefbot binary against the fake with its own key
 // prefix, logging errors only.
-func startBot(bin string, o options, endpoint, prefix string) (*exec.Cmd, error) {
+func startBot(bin string, o options, endpoint, redisURL, prefix string) (*exec.Cmd, error) {
 	cmd := exec.Command(bin)
 	cmd.Env = []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + os.Getenv("HOME"),
 		"TELEGRAM_BOT_TOKEN=" + token,
 		"TELEGRAM_API_ENDPOINT=" + endpoint,
-		"REDIS_URL=" + o.redisURL,
+		"REDIS_URL=" + redisURL,
 		"REDIS_PREFIX=" + prefix,
 		"LOG_LEVEL=error",
 	}
