@@ -14,7 +14,7 @@ import (
 
 // burstChats is where the chats of a reminder burst start, far from the
 // crowd's: their messages are counted, not answered.
-const burstChats = 5_000_000_000
+const burstChats = 900_000_000_000
 
 // burstCount counts the reminders of a burst the bot has sent.
 type burstCount struct {
