@@ -103,9 +103,6 @@ func (s *Service) redeem(ctx context.Context, b *bot.Bot, u bot.Update, code str
 		return true, err
 	}
 	v := Volunteer{ID: u.UserID, Name: inv.Name, Langs: inv.Langs, Deps: inv.Deps, Status: Available}
-	if old, err := s.st.Volunteer(ctx, u.UserID); err == nil {
-		v.Notified = old.Notified
-	}
 	if err := s.st.PutVolunteer(ctx, v); err != nil {
 		return true, err
 	}

@@ -45,8 +45,7 @@ func (s *Service) notify(ctx context.Context, b *bot.Bot, c Case, skip []int64, 
 			s.log.Warn("notify volunteer", "chat", bot.ChatHash(v.ID), "err", err)
 			continue
 		}
-		v.Notified = now.UnixMilli()
-		if err := s.st.PutVolunteer(ctx, v); err != nil {
+		if err := s.st.MarkNotified(ctx, v.ID, now); err != nil {
 			return err
 		}
 		skip = append(skip, v.ID)

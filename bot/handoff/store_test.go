@@ -267,3 +267,23 @@ func TestCaseSealedAtRest(t *testing.T) {
 		}
 	})
 }
+
+// Recording a notification never rewrites a volunteer: a status set
+// meanwhile stays, and a removed volunteer does not come back.
+func TestNotifiedKeptApart(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		s := NewStore(b.Client, b.Prefix)
+		ctx := context.Background()
+		s.PutVolunteer(ctx, Volunteer{ID: 1, Langs: []string{"fr"}, Status: Away})
+		s.PutVolunteer(ctx, Volunteer{ID: 2, Langs: []string{"fr"}, Status: Available})
+		if err := s.MarkNotified(ctx, 1, t0); err != nil {
+			t.Fatal(err)
+		}
+		s.RemoveVolunteer(ctx, 2)
+		s.MarkNotified(ctx, 2, t0)
+		vols, err := s.Volunteers(ctx)
+		if err != nil || len(vols) != 1 || vols[0].Status != Away || vols[0].Notified != t0.UnixMilli() {
+			t.Fatalf("volunteers %+v %v", vols, err)
+		}
+	})
+}

@@ -38,8 +38,10 @@ type Volunteer struct {
 	Deps   []string `json:"d,omitempty"` // départements they prefer; empty: all
 	Status string   `json:"s"`
 	// Notified is when they were last told of a case (Unix ms), so that
-	// notifications rotate.
-	Notified int64 `json:"t,omitempty"`
+	// notifications rotate. It is kept apart from the record (MarkNotified)
+	// so that a notification never rewrites a status or brings back a
+	// volunteer an admin just removed.
+	Notified int64 `json:"-"`
 }
 
 // Speaks reports whether the volunteer speaks lang.
@@ -62,8 +64,23 @@ func (s *Store) PutVolunteer(ctx context.Context, v Volunteer) error {
 	pipe := s.rdb.TxPipeline()
 	pipe.HSet(ctx, s.key("vol"), strconv.FormatInt(v.ID, 10), data)
 	pipe.PExpire(ctx, s.key("vol"), volunteersKeepFor)
+	if v.Notified > 0 {
+		pipe.HSet(ctx, s.key("volseen"), strconv.FormatInt(v.ID, 10), v.Notified)
+		pipe.PExpire(ctx, s.key("volseen"), volunteersKeepFor)
+	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("save volunteer: %w", err)
+	}
+	return nil
+}
+
+// MarkNotified records when a volunteer was last told of a case.
+func (s *Store) MarkNotified(ctx context.Context, id int64, at time.Time) error {
+	pipe := s.rdb.TxPipeline()
+	pipe.HSet(ctx, s.key("volseen"), strconv.FormatInt(id, 10), at.UnixMilli())
+	pipe.PExpire(ctx, s.key("volseen"), volunteersKeepFor)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("mark notified: %w", err)
 	}
 	return nil
 }
@@ -84,16 +101,20 @@ func (s *Store) Volunteer(ctx context.Context, id int64) (Volunteer, error) {
 	return v, nil
 }
 
-// Volunteers returns every volunteer, by ID.
+// Volunteers returns every volunteer, by ID, with when each was last
+// notified.
 func (s *Store) Volunteers(ctx context.Context) ([]Volunteer, error) {
-	all, err := s.rdb.HGetAll(ctx, s.key("vol")).Result()
-	if err != nil {
+	pipe := s.rdb.Pipeline()
+	recs := pipe.HGetAll(ctx, s.key("vol"))
+	seen := pipe.HGetAll(ctx, s.key("volseen"))
+	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, fmt.Errorf("list volunteers: %w", err)
 	}
-	out := make([]Volunteer, 0, len(all))
-	for _, data := range all {
+	out := make([]Volunteer, 0, len(recs.Val()))
+	for id, data := range recs.Val() {
 		var v Volunteer
 		if json.Unmarshal([]byte(data), &v) == nil {
+			v.Notified, _ = strconv.ParseInt(seen.Val()[id], 10, 64)
 			out = append(out, v)
 		}
 	}
@@ -104,11 +125,13 @@ func (s *Store) Volunteers(ctx context.Context) ([]Volunteer, error) {
 // RemoveVolunteer deletes a volunteer; it reports whether there was one.
 // A case they hold must be released first (see Service).
 func (s *Store) RemoveVolunteer(ctx context.Context, id int64) (bool, error) {
-	n, err := s.rdb.HDel(ctx, s.key("vol"), strconv.FormatInt(id, 10)).Result()
-	if err != nil {
+	pipe := s.rdb.TxPipeline()
+	n := pipe.HDel(ctx, s.key("vol"), strconv.FormatInt(id, 10))
+	pipe.HDel(ctx, s.key("volseen"), strconv.FormatInt(id, 10))
+	if _, err := pipe.Exec(ctx); err != nil {
 		return false, fmt.Errorf("remove volunteer: %w", err)
 	}
-	return n > 0, nil
+	return n.Val() > 0, nil
 }
 
 // Invite is what an invitation grants: the languages and départements of
