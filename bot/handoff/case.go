@@ -30,8 +30,6 @@ type Case struct {
 	Notes []string `json:"n,omitempty"`
 	// Taken is when a volunteer first took the case (Unix ms), 0 before.
 	Taken int64 `json:"k,omitempty"`
-	// Told is when the person was told nobody had taken it yet (Unix ms).
-	Told int64 `json:"o,omitempty"`
 }
 
 // Summary is the handoff package of anef.md §8: language, département,

@@ -153,7 +153,7 @@ func (s *Store) ExpireLeases(ctx context.Context, now time.Time) ([]Expired, err
 
 // closeScript removes a case and everything pointing at it, and records
 // its outcome and timings. KEYS: case, bychat, owner, relay, lease, since,
-// closed, the case's waiting queue, notified. ARGV: reference, chat,
+// closed, the case's waiting queue, notified, told. ARGV: reference, chat,
 // required holder or "", closed record or "", now (ms), retention (ms).
 // Returns {1, holder}; {0, ""} when the case is gone; {-1, ""} when it
 // is not the required holder's.
@@ -170,6 +170,7 @@ redis.call('ZREM', KEYS[5], ARGV[1])
 redis.call('HDEL', KEYS[6], ARGV[1])
 redis.call('ZREM', KEYS[8], ARGV[1])
 redis.call('HDEL', KEYS[9], ARGV[1])
+redis.call('HDEL', KEYS[10], ARGV[1])
 if ARGV[4] ~= '' then
   redis.call('ZADD', KEYS[7], ARGV[5], ARGV[4])
   redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', tonumber(ARGV[5]) - tonumber(ARGV[6]))
@@ -212,7 +213,7 @@ func ParseOutcome(s string) (Outcome, bool) {
 func (s *Store) Close(ctx context.Context, c Case, vol int64, o Outcome, keep bool, now time.Time) (int64, error) {
 	keys := []string{
 		s.key("case"), s.key("bychat"), s.key("owner"), s.key("relay"), s.key("lease"),
-		s.key("since"), s.key("closed"), s.waitKey(c.Lang), s.key("notified"),
+		s.key("since"), s.key("closed"), s.waitKey(c.Lang), s.key("notified"), s.key("told"),
 	}
 	since, err := s.rdb.HGet(ctx, s.key("since"), c.Ref).Int64()
 	if err != nil && !errors.Is(err, redis.Nil) {

@@ -94,3 +94,16 @@ func (s *Store) WaitingRefs(ctx context.Context, langs []string) ([]string, erro
 	}
 	return out, nil
 }
+
+// FirstTold records that the person was told nobody has taken their case
+// yet; it reports false when they already were, so that, across replicas
+// too, it is said once.
+func (s *Store) FirstTold(ctx context.Context, ref string, at int64) (bool, error) {
+	pipe := s.rdb.TxPipeline()
+	set := pipe.HSetNX(ctx, s.key("told"), ref, at)
+	pipe.PExpire(ctx, s.key("told"), keepFor)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return false, fmt.Errorf("mark told: %w", err)
+	}
+	return set.Val(), nil
+}

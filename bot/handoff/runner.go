@@ -117,10 +117,13 @@ func (s *Service) watch(ctx context.Context, b *bot.Bot, ref string, now time.Ti
 	switch {
 	case age >= s.cfg.MaxWait:
 		return s.expire(ctx, b, c, now)
-	case age >= s.cfg.NoTakeAfter && c.Told == 0:
-		c.Told = now.UnixMilli()
-		if err := s.st.Update(ctx, c); err != nil {
-			return nil // closed meanwhile
+	case age >= s.cfg.NoTakeAfter:
+		first, err := s.st.FirstTold(ctx, c.Ref, now.UnixMilli())
+		if err != nil {
+			return err
+		}
+		if !first {
+			break // said once already
 		}
 		r := reply("handoff_no_take", flows.Args{"Ref": c.Ref})
 		r.Parts = append(r.Parts, s.contactsPart(b, c))
