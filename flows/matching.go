@@ -159,6 +159,12 @@ func normalWords(s string) []string {
 		switch {
 		case r == 'œ':
 			b.WriteString("oe")
+		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
+			// Scripts written without spaces: each character is a word,
+			// so a phrase matches when all its characters are in the text.
+			b.WriteRune(' ')
+			b.WriteRune(r)
+			b.WriteRune(' ')
 		case unicode.Is(unicode.Mn, r) || r == 'ـ':
 			// Arabic-script vowel marks and tatweel, combining accents:
 			// dropped, so that they never split a word.

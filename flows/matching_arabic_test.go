@@ -22,3 +22,24 @@ func TestNormalWordsFoldsArabicScriptSpellings(t *testing.T) {
 		}
 	}
 }
+
+// Chinese is written without spaces: a keyword phrase must be found
+// inside a sentence, not only at its start.
+func TestMatchingFindsChinesePhrasesInsideSentences(t *testing.T) {
+	g := testGraph(t, 1, nil)
+	m := newMatcher(g, map[string]map[string]string{"zh": {
+		KeywordID("menu", "dated"): "居留证过期 | 过期",
+		KeywordID("menu", "plain"): "入籍",
+	}})
+	for text, want := range map[string]string{
+		"我的居留证过期了":     "dated",
+		"请问入籍申请卡住了怎么办": "plain",
+	} {
+		if got, ok := m.match("menu", text); !ok || got != want {
+			t.Errorf("match(%q) = %q, %v; want %q", text, got, ok, want)
+		}
+	}
+	if got, ok := m.match("menu", "你好"); ok {
+		t.Errorf("match(你好) = %q", got)
+	}
+}
