@@ -106,7 +106,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 			flows.AskDate: {ID: 987650002001 + int64(10*i), Lang: lang},
 		}
 		for kind, p := range at {
-			h.walkTo(p, store, kind)
+			h.walkTo(p, store, kind, "")
 		}
 		sentinel := text(t, lang, "privacy_full", flows.Args{"Days": 90})
 		for _, tc := range badInputs() {

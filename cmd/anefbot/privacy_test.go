@@ -21,17 +21,20 @@ import (
 // is asked. It returns the answers the bot stored.
 func (h *harness) walk(p telegramtest.User, store *redisstore.Store) map[string]string {
 	h.t.Helper()
-	return h.walkTo(p, store, flows.Plan)
+	return h.walkTo(p, store, flows.Plan, "")
 }
 
-// walkTo walks as walk does and stops at the first step of kind.
-func (h *harness) walkTo(p telegramtest.User, store *redisstore.Store, kind flows.StepKind) map[string]string {
+// walkTo walks as walk does and stops at the first step of kind. With
+// situation set, that option is the answer to the first question.
+func (h *harness) walkTo(p telegramtest.User, store *redisstore.Store, kind flows.StepKind, situation string) map[string]string {
 	h.t.Helper()
 	g, err := flows.Diagnosis()
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	h.act(p, func() { h.api.PushText(p, "/start") })
+	// /restart, not /start: it changes the session even for someone
+	// already at the first question, which act waits for.
+	h.act(p, func() { h.api.PushText(p, "/restart") })
 	for range 30 {
 		s, err := store.Load(context.Background(), p.ID)
 		if err != nil {
@@ -46,6 +49,9 @@ func (h *harness) walkTo(p telegramtest.User, store *redisstore.Store, kind flow
 			h.typeDate(p)
 		default:
 			data := h.firstChoice(p)
+			if situation != "" && s.State == g.Start {
+				data = pressData(data, situation)
+			}
 			h.act(p, func() { h.api.PushCallback(p, data) })
 		}
 	}
@@ -90,6 +96,12 @@ func (h *harness) act(p telegramtest.User, do func()) {
 
 // firstChoice is the first answer on the latest question (not Back, not
 // the language).
+// pressData is data for option on the same screen as data ("c:<seq>:…").
+func pressData(data, option string) string {
+	i := strings.LastIndex(data, ":")
+	return data[:i+1] + option
+}
+
 func (h *harness) firstChoice(p telegramtest.User) string {
 	h.t.Helper()
 	msgs := h.api.Messages(p.ID)
@@ -120,55 +132,105 @@ func testStore(t *testing.T, b redistest.Backend, dataKey string) *redisstore.St
 func TestForgetErasesEverything(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
 		h := startBot(t, b, nil)
-		p := telegramtest.User{ID: 987650001234, Lang: "fr"}
-		answers := h.walk(p, testStore(t, b, ""))
-		id := strconv.FormatInt(p.ID, 10)
-		if !strings.Contains(flatten(dump(t, b.Client)), id) {
-			t.Fatal("the person's data is not in Redis before /forget: this test would prove nothing")
+		for i, situation := range []string{"urgent", "t3"} {
+			forgetAfter(t, h, b, telegramtest.User{ID: 987650001234 + int64(i), Lang: "fr"}, situation)
 		}
-
-		// Cancelled: nothing changes.
-		before := rawSession(t, b, p.ID)
-		n := len(h.api.Messages(p.ID))
-		h.api.PushText(p, "/forget")
-		_, ask := h.waitText(p, n, text(t, "fr", "forget_confirm", nil))
-		h.api.PushCallback(p, ask.Buttons[1][0].CallbackData)
-		h.waitText(p, n+1, text(t, "fr", "forget_cancelled", nil))
-		if after := rawSession(t, b, p.ID); !equalMaps(before, after) {
-			t.Fatalf("cancelled /forget changed the session")
-		}
-
-		n = len(h.api.Messages(p.ID))
-		h.api.PushText(p, "/forget")
-		_, ask = h.waitText(p, n, text(t, "fr", "forget_confirm", nil))
-		h.api.PushCallback(p, ask.Buttons[0][0].CallbackData)
-		_, done := h.waitText(p, n+1, text(t, "fr", "forget_done", nil))
-		if !strings.Contains(done.Text, text(t, "fr", "erased_answers", nil)) {
-			t.Errorf("the reply does not say the answers were erased:\n%s", done.Text)
-		}
-
-		for k, v := range dump(t, b.Client) {
-			if strings.Contains(k, id) || strings.Contains(v, id) {
-				t.Errorf("after /forget, %s still names the person: %.200q", k, v)
-			}
-			if !strings.HasPrefix(k, b.Prefix) {
-				continue
-			}
-			for key, a := range answers {
-				if len(a) >= 4 && strings.Contains(v, a) {
-					t.Errorf("after /forget, %s still holds the answer %s=%s", k, key, a)
-				}
-			}
-		}
-
-		// Nothing left to erase the second time, and the person can start
-		// again.
-		n = len(h.api.Messages(p.ID))
-		h.api.PushText(p, "/forget")
-		_, ask = h.waitText(p, n, text(t, "fr", "forget_confirm", nil))
-		h.api.PushCallback(p, ask.Buttons[0][0].CallbackData)
-		h.waitText(p, n+1, text(t, "fr", "forget_nothing", nil))
 	})
+}
+
+func forgetAfter(t *testing.T, h *harness, b redistest.Backend, p telegramtest.User, situation string) {
+	t.Helper()
+	answers := h.walkTo(p, testStore(t, b, ""), flows.Plan, situation)
+	used := h.takeOffers(p)
+	t.Logf("%s: features used before /forget: %v", situation, used)
+	id := strconv.FormatInt(p.ID, 10)
+	if !strings.Contains(flatten(dump(t, b.Client)), id) {
+		t.Fatal("the person's data is not in Redis before /forget: this test would prove nothing")
+	}
+	if n := b.Client.Exists(context.Background(), b.Prefix+"{c:"+id+"}:r").Val(); n == 0 && strings.Contains(strings.Join(used, " "), "=rem") {
+		t.Error("reminders were offered and accepted, yet none is kept: this test would not cover them")
+	}
+
+	// Cancelled: nothing changes.
+	before := rawSession(t, b, p.ID)
+	n := len(h.api.Messages(p.ID))
+	h.api.PushText(p, "/forget")
+	_, ask := h.waitText(p, n, text(t, "fr", "forget_confirm", nil))
+	h.api.PushCallback(p, ask.Buttons[1][0].CallbackData)
+	h.waitText(p, n+1, text(t, "fr", "forget_cancelled", nil))
+	if after := rawSession(t, b, p.ID); !equalMaps(before, after) {
+		t.Fatalf("cancelled /forget changed the session")
+	}
+
+	n = len(h.api.Messages(p.ID))
+	h.api.PushText(p, "/forget")
+	_, ask = h.waitText(p, n, text(t, "fr", "forget_confirm", nil))
+	h.api.PushCallback(p, ask.Buttons[0][0].CallbackData)
+	_, done := h.waitText(p, n+1, text(t, "fr", "forget_done", nil))
+	if !strings.Contains(done.Text, text(t, "fr", "erased_answers", nil)) {
+		t.Errorf("the reply does not say the answers were erased:\n%s", done.Text)
+	}
+
+	for k, v := range dump(t, b.Client) {
+		if strings.Contains(k, id) || strings.Contains(v, id) {
+			t.Errorf("after /forget, %s still names the person: %.200q", k, v)
+		}
+		if !strings.HasPrefix(k, b.Prefix) {
+			continue
+		}
+		for key, a := range answers {
+			if len(a) >= 4 && strings.Contains(v, a) {
+				t.Errorf("after /forget, %s still holds the answer %s=%s", k, key, a)
+			}
+		}
+	}
+
+	// Nothing left to erase the second time, and the person can start
+	// again.
+	n = len(h.api.Messages(p.ID))
+	h.api.PushText(p, "/forget")
+	_, ask = h.waitText(p, n, text(t, "fr", "forget_confirm", nil))
+	h.api.PushCallback(p, ask.Buttons[0][0].CallbackData)
+	h.waitText(p, n+1, text(t, "fr", "forget_nothing", nil))
+}
+
+// takeOffers presses every offer under the plan (reminders, a volunteer,
+// a letter…) and the first button each one answers with (choose all
+// reminders, consent to the handoff, the first letter), so that every
+// feature keeps something about the person. It returns the offers taken.
+func (h *harness) takeOffers(p telegramtest.User) []string {
+	h.t.Helper()
+	msgs := h.api.Messages(p.ID)
+	var offers []string
+	for _, row := range msgs[len(msgs)-1].Buttons {
+		for _, b := range row {
+			if strings.Contains(b.CallbackData, ":@offer=") {
+				offers = append(offers, b.CallbackData)
+			}
+		}
+	}
+	for _, o := range offers {
+		for _, r := range h.roundTripPress(p, o) {
+			if data := featureButton(r); data != "" {
+				h.roundTripPress(p, data)
+				break
+			}
+		}
+	}
+	return offers
+}
+
+// featureButton is the first button of a message that belongs to a
+// feature (not the conversation's "c:" buttons).
+func featureButton(m telegramtest.Sent) string {
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if !strings.HasPrefix(b.CallbackData, "c:") {
+				return b.CallbackData
+			}
+		}
+	}
+	return ""
 }
 
 // An old or forged confirmation erases nothing.
