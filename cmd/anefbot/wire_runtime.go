@@ -164,14 +164,18 @@ func (m *runtimeMetrics) middleware(_ *bot.Bot, next bot.Handler) bot.Handler {
 	}
 }
 
-// redisErrors counts failed Redis commands; a missing key (redis.Nil) and
-// a script not yet cached (NOSCRIPT, retried at once) are not failures.
+// redisErrors counts failed Redis commands; a missing key (redis.Nil), a
+// script not yet cached (NOSCRIPT, retried at once) and a call its caller
+// gave up on (context canceled) are not failures of Redis.
 type redisErrors struct{ c prometheus.Counter }
 
 func (h redisErrors) count(err error) {
-	if err != nil && !errors.Is(err, redis.Nil) && !strings.HasPrefix(err.Error(), "NOSCRIPT") {
-		h.c.Inc()
+	switch {
+	case err == nil, errors.Is(err, redis.Nil), errors.Is(err, context.Canceled),
+		strings.HasPrefix(err.Error(), "NOSCRIPT"):
+		return
 	}
+	h.c.Inc()
 }
 
 func (h redisErrors) DialHook(next redis.DialHook) redis.DialHook {
