@@ -31,7 +31,7 @@ func setupDataKeys(w *wiring) error {
 	switch {
 	case keys.Enabled():
 		w.log.Info("data encrypted at rest", "key", keys.Current())
-	case w.cfg.RedisURL != "":
+	case !w.terminal || w.cfg.RedisURL != "":
 		w.log.Warn("DATA_KEY is not set: answers and typed text are stored in Redis unencrypted; set DATA_KEY to 32 random bytes in base64 (openssl rand -base64 32)")
 	}
 	return nil
@@ -67,5 +67,6 @@ func setupPrivacy(w *wiring) error {
 	w.forgetters = append(w.forgetters, limiter.Forget)
 	w.bot.Middlewares = append(w.bot.Middlewares, limiter.Middleware, cmds.Middleware)
 	w.engine.Help = append(w.engine.Help, "help_privacy")
+	w.commands = append(w.commands, command{"privacy", "privacy_cmd_privacy"}, command{"forget", "privacy_cmd_forget"})
 	return nil
 }
