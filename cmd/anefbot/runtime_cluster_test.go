@@ -93,3 +93,20 @@ func TestRedisCluster(t *testing.T) {
 		}
 	})
 }
+
+// Through Sentinel (.ci/steps/22-redis-sentinel.sh starts one watching the
+// CI's Redis as master "anefbot-ci"), the bot finds the master and works.
+func TestRedisSentinel(t *testing.T) {
+	addrs := os.Getenv("REDIS_SENTINEL_ADDRS")
+	if addrs == "" {
+		t.Skip("REDIS_SENTINEL_ADDRS not set")
+	}
+	backend := redistest.Backend{Name: "sentinel", Prefix: redistest.Prefix()}
+	h := startBot(t, backend, map[string]string{"REDIS_URL": "", "REDIS_ADDRS": addrs, "REDIS_MASTER_NAME": "anefbot-ci"})
+	p := telegramtest.User{ID: 6201, Lang: "en"}
+	h.api.PushText(p, "/start")
+	waitFor(t, h.api, p, "What is your situation?")
+	n := len(h.api.Messages(p.ID))
+	h.press(p, "« attestation de dépôt »")
+	h.expect(p, n+1, "end date of your residence permit")
+}
