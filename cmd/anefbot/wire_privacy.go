@@ -17,6 +17,14 @@ import (
 func init() {
 	register(feature{name: "data keys", order: -100, setup: setupDataKeys})
 	register(feature{name: "privacy", order: -50, setup: setupPrivacy})
+	settings = append(settings, privacySettings...)
+}
+
+var privacySettings = []setting{
+	{"DATA_KEY", "", "32 random bytes in base64 (openssl rand -base64 32): answers, letters and handoff cases are encrypted at rest with AES-256-GCM. Unset: stored in clear, with a warning at start-up. See docs/privacy.md."},
+	{"DATA_KEY_OLD", "", "Comma-separated former DATA_KEYs, still used to read what they encrypted (key rotation)."},
+	{"RATE_LIMIT", "30/1m", "Updates one chat may send per window before one polite warning and a pause; off disables. Administrators are not limited."},
+	{"RATE_LIMIT_MUTE", "5m", "How long a chat that went over RATE_LIMIT is ignored."},
 }
 
 // setupDataKeys reads DATA_KEY and DATA_KEY_OLD and puts an encrypting
