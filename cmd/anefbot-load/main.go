@@ -141,9 +141,12 @@ type Run struct {
 	Replies     int     `json:"replies_timed"`
 	BotCPUus    float64 `json:"bot_cpu_us_per_update"`
 	RedisCPUus  float64 `json:"redis_cpu_us_per_update"`
-	PeakRSSMiB  float64 `json:"bot_peak_rss_mib"`
-	RSSMiB      float64 `json:"bot_rss_mib"`
-	RedisCmds   float64 `json:"redis_commands_per_update"`
+	// BotCores is the bot's CPU time over the window's length: 1 is one
+	// core busy all the time.
+	BotCores   float64 `json:"bot_cpu_cores"`
+	PeakRSSMiB float64 `json:"bot_peak_rss_mib"`
+	RSSMiB     float64 `json:"bot_rss_mib"`
+	RedisCmds  float64 `json:"redis_commands_per_update"`
 	// RedisCalls breaks RedisCmds down by command; commands run inside a
 	// Lua script appear both under EVALSHA and under their own name.
 	RedisCalls map[string]float64 `json:"redis_calls_per_update"`
@@ -255,10 +258,10 @@ func machine(ctx context.Context, rdb *redis.Client, o options) Machine {
 
 func printRuns(w io.Writer, runs []Run) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "people\tload avg\tupdates/s\tp50 ms\tp90 ms\tp99 ms\tbot CPU µs/upd\tRedis CPU µs/upd\tpeak RSS MiB\tRedis cmds/upd\t>4096\tmax/chat/s\tmax/s\tunanswered\t")
+	fmt.Fprintln(tw, "people\tload avg\tupdates/s\tp50 ms\tp90 ms\tp99 ms\tbot CPU µs/upd\tbot cores\tRedis CPU µs/upd\tpeak RSS MiB\tRedis cmds/upd\t>4096\tmax/chat/s\tmax/s\tunanswered\t")
 	for _, r := range runs {
-		fmt.Fprintf(tw, "%d\t%.1f\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.1f\t%.2f\t%d\t%d\t%d\t%d\t\n",
-			r.People, r.LoadAvg, r.UpdatesPerS, r.P50ms, r.P90ms, r.P99ms, r.BotCPUus, r.RedisCPUus, r.PeakRSSMiB,
+		fmt.Fprintf(tw, "%d\t%.1f\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f\t%.2f\t%.0f\t%.1f\t%.2f\t%d\t%d\t%d\t%d\t\n",
+			r.People, r.LoadAvg, r.UpdatesPerS, r.P50ms, r.P90ms, r.P99ms, r.BotCPUus, r.BotCores, r.RedisCPUus, r.PeakRSSMiB,
 			r.RedisCmds, r.TooLong, r.MaxPerChatPerS, r.MaxOverallPerS, r.Unanswered)
 	}
 	tw.Flush()
@@ -370,6 +373,7 @@ func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latenc
 		PeakRSSMiB: mib(peak), RSSMiB: mib(rss), Unanswered: c.unanswered.Load() - un0, BacklogAtEnd: api.backlog()}
 	r.UpdatesPerS = float64(r.Updates) / elapsed.Seconds()
 	r.LoadAvg = loadAvg()
+	r.BotCores = (cpu1 - cpu0).Seconds() / elapsed.Seconds()
 	ps, count := lat.percentiles(0.5, 0.9, 0.99)
 	r.P50ms, r.P90ms, r.P99ms, r.Replies = ms(ps[0]), ms(ps[1]), ms(ps[2]), count
 	if r.Updates > 0 {
