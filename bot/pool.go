@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"hash/maphash"
 	"log/slog"
 	"sync"
@@ -17,7 +18,14 @@ type Pool struct {
 	seed   maphash.Seed
 	wg     sync.WaitGroup
 	log    *slog.Logger
+	// mu guards closed: Close waits for enqueues in progress, and an
+	// enqueue after Close fails instead of panicking on a closed queue.
+	mu     sync.RWMutex
+	closed bool
 }
+
+// ErrPoolClosed is returned for an update given after Close.
+var ErrPoolClosed = errors.New("pool closed")
 
 // poolJob is an update and, for Do, where to send its result.
 type poolJob struct {
@@ -86,6 +94,11 @@ func (p *Pool) Start(ctx context.Context, u Update) (<-chan error, error) {
 }
 
 func (p *Pool) enqueue(ctx context.Context, j poolJob) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		return ErrPoolClosed
+	}
 	q := p.queues[p.worker(j.u.ChatID)]
 	select {
 	case q <- j:
@@ -116,10 +129,16 @@ func (p *Pool) Len() int {
 }
 
 // Close stops taking updates and waits until every queued one is handled.
-// No Submit or Do may be called after Close.
+// Submit, Start and Do fail with ErrPoolClosed afterwards; one blocked on
+// a full queue holds Close until its ctx ends.
 func (p *Pool) Close() {
-	for _, q := range p.queues {
-		close(q)
+	p.mu.Lock()
+	if !p.closed {
+		p.closed = true
+		for _, q := range p.queues {
+			close(q)
+		}
 	}
+	p.mu.Unlock()
 	p.wg.Wait()
 }

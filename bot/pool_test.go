@@ -30,3 +30,13 @@ func TestPoolDoWaitsForTheResult(t *testing.T) {
 		t.Fatalf("Do = %v, want the handler's error", err)
 	}
 }
+
+// An update given after Close is refused, not a panic.
+func TestPoolAfterClose(t *testing.T) {
+	p := bot.NewPool(context.Background(), 2, 1, func(context.Context, bot.Update) error { return nil }, nil)
+	p.Close()
+	if err := p.Do(context.Background(), bot.Update{ChatID: 1}); !errors.Is(err, bot.ErrPoolClosed) {
+		t.Errorf("Do after Close = %v, want ErrPoolClosed", err)
+	}
+	p.Close() // twice is harmless
+}

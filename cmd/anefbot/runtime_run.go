@@ -191,7 +191,10 @@ func serveWebhook(w *wiring, client *telegram.Client) intakeFunc {
 		sctx, cancel := context.WithTimeout(context.Background(), w.cfg.Runtime.ShutdownTimeout)
 		defer cancel()
 		if err := srv.Shutdown(sctx); err != nil {
+			// Requests still waiting are cut: unanswered, Telegram
+			// delivers their updates again.
 			w.log.Warn("webhook server shutdown", "err", err)
+			_ = srv.Close()
 		}
 		return ctx.Err()
 	}
