@@ -35,7 +35,9 @@ func TestFastRenderMatchesGoI18n(t *testing.T) {
 
 // TestFastRenderMatchesGoI18nDrafts does the same for the languages whose
 // files exist but are not listed in Languages yet, right-to-left ones
-// among them, so the shortcuts are right before they are switched on.
+// among them, so the shortcuts are right before they are switched on. It
+// changes Languages while it runs: it must not run in parallel with
+// another test of this package.
 func TestFastRenderMatchesGoI18nDrafts(t *testing.T) {
 	saved := Languages
 	t.Cleanup(func() { Languages = saved })
