@@ -122,8 +122,9 @@ func (m *matcher) match(step, text string) (string, bool) {
 }
 
 // wordsAndPrefixes is the set of the text's words and of their prefixes
-// of four bytes or more: a phrase word matches when it is in the set, so
-// short words ("no", "api") must match whole.
+// of four letters or more (three in Arabic script, where roots have
+// three letters): a phrase word matches when it is in the set, so short
+// words ("no", "api", "не") must match whole.
 func wordsAndPrefixes(words []string) ([]string, map[string]bool) {
 	set := make(map[string]bool, len(words)*4)
 	keys := make([]string, 0, len(words)*4)
@@ -135,11 +136,25 @@ func wordsAndPrefixes(words []string) ([]string, map[string]bool) {
 	}
 	for _, w := range words {
 		add(w)
-		for i := 4; i < len(w); i++ {
-			add(w[:i])
+		n, min := 0, minPrefix(w)
+		for i := range w { // i walks rune boundaries
+			if n >= min {
+				add(w[:i])
+			}
+			n++
 		}
 	}
 	return keys, set
+}
+
+func minPrefix(w string) int {
+	for _, r := range w {
+		if unicode.Is(unicode.Arabic, r) {
+			return 3
+		}
+		break
+	}
+	return 4
 }
 
 func containsAll(text map[string]bool, words []string) bool {
@@ -188,12 +203,12 @@ func fold(r rune) rune {
 	return r
 }
 
-// The Arabic-script pairs fold the spellings people use interchangeably:
+// Russian ё folds to е, as most people type it. The Arabic-script pairs fold the spellings people use interchangeably:
 // alif with or without hamza or madda, tāʾ marbūṭa and hāʾ, alif maqṣūra
 // and yāʾ, and the Arabic and Persian forms of yāʾ and kāf.
 var folded = func() map[rune]rune {
-	from := []rune("àáâãäåçèéêëìíîïñòóôõöùúûüýÿ" + "أإآٱةىیکۀ")
-	to := []rune("aaaaaaceeeeiiiinooooouuuuyy" + "ااااهييكه")
+	from := []rune("àáâãäåçèéêëìíîïñòóôõöùúûüýÿ" + "ё" + "أإآٱةىیکۀ")
+	to := []rune("aaaaaaceeeeiiiinooooouuuuyy" + "е" + "ااااهييكه")
 	m := make(map[rune]rune, len(from))
 	for i, r := range from {
 		m[r] = to[i]

@@ -43,3 +43,25 @@ func TestMatchingFindsChinesePhrasesInsideSentences(t *testing.T) {
 		t.Errorf("match(你好) = %q", got)
 	}
 }
+
+// Prefixes are counted in letters, not bytes: in Cyrillic a two-letter
+// keyword must not match the start of a longer word; Arabic three-letter
+// roots match their longer forms; ё is е.
+func TestMatchingPrefixesCountLetters(t *testing.T) {
+	g := testGraph(t, 1, nil)
+	m := newMatcher(g, map[string]map[string]string{"x": {
+		KeywordID("menu", "dated"): "не | истек",
+		KeywordID("menu", "plain"): "رفض",
+	}})
+	for text, want := range map[string]string{
+		"вид на жительство истёк": "dated",
+		"قرار رفضت المحافظة":      "plain",
+	} {
+		if got, ok := m.match("menu", text); !ok || got != want {
+			t.Errorf("match(%q) = %q, %v; want %q", text, got, ok, want)
+		}
+	}
+	if got, ok := m.match("menu", "нет ответа"); ok {
+		t.Errorf("«не» matched «нет»: %q", got)
+	}
+}
