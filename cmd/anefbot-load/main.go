@@ -143,10 +143,14 @@ type Run struct {
 	RedisCPUus  float64 `json:"redis_cpu_us_per_update"`
 	// BotCores is the bot's CPU time over the window's length: 1 is one
 	// core busy all the time.
-	BotCores   float64 `json:"bot_cpu_cores"`
-	PeakRSSMiB float64 `json:"bot_peak_rss_mib"`
-	RSSMiB     float64 `json:"bot_rss_mib"`
-	RedisCmds  float64 `json:"redis_commands_per_update"`
+	BotCores float64 `json:"bot_cpu_cores"`
+	// RedisBytesPerPerson is how much Redis grew during the run, per
+	// person who started: sessions and every other key of the run
+	// (de-duplication marks, rate-limit counters…).
+	RedisBytesPerPerson float64 `json:"redis_bytes_per_person"`
+	PeakRSSMiB          float64 `json:"bot_peak_rss_mib"`
+	RSSMiB              float64 `json:"bot_rss_mib"`
+	RedisCmds           float64 `json:"redis_commands_per_update"`
 	// RedisCalls breaks RedisCmds down by command; commands run inside a
 	// Lua script appear both under EVALSHA and under their own name.
 	RedisCalls map[string]float64 `json:"redis_calls_per_update"`
@@ -274,6 +278,7 @@ func printRuns(w io.Writer, runs []Run) {
 	if last.RedisTrips > 0 {
 		fmt.Fprintf(w, "Redis round trips per update (%d people): %.2f\n", last.People, last.RedisTrips)
 	}
+	fmt.Fprintf(w, "Redis memory grew by %.0f bytes per person who started (%d people)\n", last.RedisBytesPerPerson, last.People)
 	fmt.Fprintf(w, "Redis calls per update (%d people):", last.People)
 	for _, name := range slices.Sorted(maps.Keys(last.RedisCalls)) {
 		fmt.Fprintf(w, " %s %.2f", name, last.RedisCalls[name])
@@ -305,6 +310,10 @@ func runOnce(ctx context.Context, o options, bin string, rdb *redis.Client, n in
 			return Run{}, fmt.Errorf("seed reminders: %w", err)
 		}
 	}
+	before, err := readRedis(ctx, rdb)
+	if err != nil {
+		return Run{}, err
+	}
 	botRedis, trips := o.redisURL, func() int64 { return 0 }
 	if o.trips {
 		proxy, err := newTripProxy(rdb.Options().Addr)
@@ -331,6 +340,9 @@ func runOnce(ctx context.Context, o options, bin string, rdb *redis.Client, n in
 		return Run{}, ctx.Err()
 	}
 	r, err := measure(ctx, o, api, c, lat, rdb, proc.Process.Pid, n, trips)
+	if after, aerr := readRedis(ctx, rdb); aerr == nil && c.started.Load() > 0 {
+		r.RedisBytesPerPerson = float64(after.memory-before.memory) / float64(c.started.Load())
+	}
 	if o.burst > 0 {
 		r.Burst, r.BurstSent = o.burst, api.burst.sent.Load()
 		if last := api.burst.last.Load(); last > 0 {

@@ -119,10 +119,11 @@ type redisCounters struct {
 	commands int64            // commands processed, all clients, Lua's included
 	cpu      time.Duration    // server CPU, user and system
 	calls    map[string]int64 // per command (INFO commandstats)
+	memory   int64            // used_memory, bytes
 }
 
 func readRedis(ctx context.Context, rdb *redis.Client) (redisCounters, error) {
-	info, err := rdb.Info(ctx, "stats", "cpu", "commandstats").Result()
+	info, err := rdb.Info(ctx, "stats", "cpu", "memory", "commandstats").Result()
 	if err != nil {
 		return redisCounters{}, err
 	}
@@ -138,6 +139,8 @@ func readRedis(ctx context.Context, rdb *redis.Client) (redisCounters, error) {
 			continue
 		}
 		switch k {
+		case "used_memory":
+			c.memory, _ = strconv.ParseInt(v, 10, 64)
 		case "total_commands_processed":
 			c.commands, _ = strconv.ParseInt(v, 10, 64)
 		case "used_cpu_sys", "used_cpu_user":

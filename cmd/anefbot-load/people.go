@@ -27,6 +27,7 @@ type crowd struct {
 	stopped    atomic.Bool
 	lat        *latencies
 	unanswered atomic.Int64
+	started    atomic.Int64 // people who have sent /start
 }
 
 type person struct {
@@ -140,7 +141,11 @@ func (c *crowd) act(p *person) {
 		return
 	}
 	p.mu.Lock()
+	wasStarted := p.started
 	kind, payload := p.next()
+	if !wasStarted && p.started {
+		c.started.Add(1)
+	}
 	p.pending, p.answered, p.asked = true, false, time.Now()
 	p.turn++
 	turn := p.turn
