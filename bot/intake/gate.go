@@ -133,28 +133,50 @@ func (g *Gate) Hold(ctx context.Context, u bot.Update) (token string, dup bool, 
 // try takes the lease and reads the update's mark in one pipeline; the
 // mark counts only if the lease was taken.
 func (g *Gate) try(ctx context.Context, u bot.Update, keys []string, token string) (held, seen bool, err error) {
-	pipe := g.rdb.Pipeline()
-	acq := acquire.Eval(ctx, pipe, keys, token, g.opt.Lease.Milliseconds())
+	var acq *redis.Cmd
 	var mark *redis.IntCmd
-	if u.ID != 0 {
-		mark = pipe.Exists(ctx, g.seenKey(u))
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
+	err = g.pipelined(ctx, func(pipe redis.Pipeliner) {
+		acq = acquire.EvalSha(ctx, pipe, keys, token, g.opt.Lease.Milliseconds())
+		if u.ID != 0 {
+			mark = pipe.Exists(ctx, g.seenKey(u))
+		}
+	})
+	if err != nil {
 		return false, false, err
 	}
 	held = acq.Val() == int64(1)
 	return held, mark != nil && mark.Val() == 1, nil
 }
 
+// pipelined runs fill's commands in one round trip. Scripts go by their
+// SHA1 (not their whole text each time); after a Redis restart or
+// failover forgot them, they are loaded again and the pipeline retried.
+func (g *Gate) pipelined(ctx context.Context, fill func(redis.Pipeliner)) error {
+	for attempt := 0; ; attempt++ {
+		pipe := g.rdb.Pipeline()
+		fill(pipe)
+		_, err := pipe.Exec(ctx)
+		if err == nil || attempt > 0 || !redis.HasErrorPrefix(err, "NOSCRIPT") {
+			return err
+		}
+		for _, s := range []*redis.Script{acquire, release} {
+			if err := s.Load(ctx, g.rdb).Err(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
 // Done marks the update handled when handled is true, then frees the
 // chat.
 func (g *Gate) Done(ctx context.Context, u bot.Update, token string, handled bool) error {
-	pipe := g.rdb.Pipeline()
-	if handled && u.ID != 0 {
-		pipe.Set(ctx, g.seenKey(u), "1", SeenTTL)
-	}
-	release.Eval(ctx, pipe, []string{g.leaseKey(u.ChatID)}, token)
-	if _, err := pipe.Exec(ctx); err != nil {
+	err := g.pipelined(ctx, func(pipe redis.Pipeliner) {
+		if handled && u.ID != 0 {
+			pipe.Set(ctx, g.seenKey(u), "1", SeenTTL)
+		}
+		release.EvalSha(ctx, pipe, []string{g.leaseKey(u.ChatID)}, token)
+	})
+	if err != nil {
 		return fmt.Errorf("release chat: %w", err)
 	}
 	return nil

@@ -183,3 +183,26 @@ func TestForgetLeavesNothingNamingTheChat(t *testing.T) {
 		}
 	})
 }
+
+// Scripts go by SHA1; when Redis forgot them (restart, failover, SCRIPT
+// FLUSH) the gate loads them again and the update goes through.
+func TestGateSurvivesForgottenScripts(t *testing.T) {
+	b := redistest.Mini(t)
+	g := gate(b, Options{})
+	var calls atomic.Int32
+	h := g.Middleware(nil, func(context.Context, bot.Update) error { calls.Add(1); return nil })
+	ctx := context.Background()
+	if err := h(ctx, bot.Update{ID: 1, ChatID: 9, Kind: bot.Message}); err != nil {
+		t.Fatal(err)
+	}
+	b.Mini.FlushAll() // drops the keys; then the scripts:
+	if err := b.Client.ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := h(ctx, bot.Update{ID: 2, ChatID: 9, Kind: bot.Message}); err != nil {
+		t.Fatalf("after SCRIPT FLUSH: %v", err)
+	}
+	if calls.Load() != 2 {
+		t.Errorf("handled %d updates, want 2", calls.Load())
+	}
+}

@@ -33,7 +33,12 @@ func Dial(token, endpoint string) (*Client, error) {
 	if endpoint == "" {
 		endpoint = DefaultEndpoint
 	}
-	hc := &http.Client{Timeout: 60 * time.Second}
+	// Keep connections to the Bot API open: the default transport keeps
+	// two idle connections per host, and a busy bot then spends much of
+	// its CPU opening new ones.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 256
+	hc := &http.Client{Timeout: 60 * time.Second, Transport: tr}
 	api, err := tgbotapi.NewBotAPIWithClient(token, endpoint, hc)
 	if err != nil {
 		return nil, redact(err, token)
