@@ -205,10 +205,11 @@ func fold(r rune) rune {
 
 // Russian ё folds to е, as most people type it. The Arabic-script pairs fold the spellings people use interchangeably:
 // alif with or without hamza or madda, tāʾ marbūṭa and hāʾ, alif maqṣūra
-// and yāʾ, and the Arabic and Persian forms of yāʾ and kāf.
+// and yāʾ, the Arabic and Persian forms of yāʾ and kāf, and the Pashto
+// letters people type with a Persian keyboard (ې, ۍ as ي; ګ as گ).
 var folded = func() map[rune]rune {
-	from := []rune("àáâãäåçèéêëìíîïñòóôõöùúûüýÿ" + "ё" + "أإآٱةىیکۀ")
-	to := []rune("aaaaaaceeeeiiiinooooouuuuyy" + "е" + "ااااهييكه")
+	from := []rune("àáâãäåçèéêëìíîïñòóôõöùúûüýÿ" + "ё" + "أإآٱةىیکۀ" + "ېۍګ")
+	to := []rune("aaaaaaceeeeiiiinooooouuuuyy" + "е" + "ااااهييكه" + "ييگ")
 	m := make(map[rune]rune, len(from))
 	for i, r := range from {
 		m[r] = to[i]

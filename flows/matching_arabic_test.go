@@ -15,6 +15,8 @@ func TestNormalWordsFoldsArabicScriptSpellings(t *testing.T) {
 		{"على", "علي"},
 		{"کارت ایرانی", "كارت ايراني"},
 		{"الـبطاقة", "البطاقه"},
+		{"نه پوهېږم", "نه پوهیږم"},
+		{"لاګین", "لاگین"},
 	} {
 		a, b := normalWords(pair[0]), normalWords(pair[1])
 		if !slices.Equal(a, b) {
