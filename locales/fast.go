@@ -90,7 +90,7 @@ func (c *Catalog) fast(lang, id string, args map[string]any) (string, bool) {
 		s, ok := c.plain[lang][id]
 		return s, ok
 	}
-	if _, plural := args["Count"]; plural {
+	if c.plural[id] {
 		return "", false
 	}
 	t, ok := c.simple[lang][id]

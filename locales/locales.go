@@ -59,6 +59,9 @@ type Catalog struct {
 	unreviewed map[string]bool
 	// args holds the template arguments of each reference message.
 	args map[string][]string
+	// plural holds the messages with plural forms: only those take
+	// "Count" as the number that picks a form.
+	plural map[string]bool
 	// plain and simple make the common renders cheap (see fast.go).
 	plain  map[string]map[string]string
 	simple map[string]map[string]simpleTemplate
@@ -78,6 +81,7 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		ids:        map[string]map[string]bool{},
 		unreviewed: map[string]bool{},
 		args:       map[string][]string{},
+		plural:     map[string]bool{},
 	}
 	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	names, err := fs.Glob(fsys, "*.toml")
@@ -108,6 +112,7 @@ func Load(fsys fs.FS) (*Catalog, error) {
 			c.addSimple(lang, m)
 			if lang == Reference {
 				c.args[m.ID] = templateArgs(m.Other, m.One, m.Few, m.Many, m.Two, m.Zero)
+				c.plural[m.ID] = m.One+m.Few+m.Many+m.Two+m.Zero != ""
 			}
 		}
 	}
@@ -219,7 +224,7 @@ func (c *Catalog) render(lang, id string, args map[string]any) (string, error) {
 			data[k] = c.format(lang, v)
 		}
 		cfg.TemplateData = data
-		if n, ok := args["Count"]; ok {
+		if n, ok := args["Count"]; ok && c.plural[id] {
 			cfg.PluralCount = n
 		}
 	}

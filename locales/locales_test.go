@@ -258,3 +258,23 @@ func TestPluralFormsCoverEveryCount(t *testing.T) {
 		}
 	}
 }
+
+// "Count" picks a plural form only in messages that have forms: a plain
+// message that shows a number renders for every number in every language.
+func TestCountInAPlainMessage(t *testing.T) {
+	c, err := Load(fstest.MapFS{
+		"x.fr.toml": {Data: []byte("n = \"{{.Count}} cas\"\n[p]\none = \"{{.Count}} cas\"\nother = \"{{.Count}} cas\"\n")},
+		"x.en.toml": {Data: []byte("n = \"{{.Count}} cases\"\n[p]\none = \"{{.Count}} case\"\nother = \"{{.Count}} cases\"\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 1, 2, 5, 21} {
+		if _, err := c.Text("en", "n", map[string]any{"Count": n}); err != nil {
+			t.Errorf("plain message, Count=%d: %v", n, err)
+		}
+	}
+	if got, _ := c.Text("en", "p", map[string]any{"Count": 1}); got != "1 case" {
+		t.Errorf("plural one = %q", got)
+	}
+}
