@@ -203,13 +203,14 @@ func fold(r rune) rune {
 	return r
 }
 
-// Russian ё folds to е, as most people type it. The Arabic-script pairs fold the spellings people use interchangeably:
+// Turkish ş, ğ, ı fold to s, g, i and Russian ё to е, as people type
+// them on other keyboards. The Arabic-script pairs fold the spellings people use interchangeably:
 // alif with or without hamza or madda, tāʾ marbūṭa and hāʾ, alif maqṣūra
 // and yāʾ, the Arabic and Persian forms of yāʾ and kāf, and the Pashto
 // letters people type with a Persian keyboard (ې, ۍ as ي; ګ as گ).
 var folded = func() map[rune]rune {
-	from := []rune("àáâãäåçèéêëìíîïñòóôõöùúûüýÿ" + "ё" + "أإآٱةىیکۀ" + "ېۍګ")
-	to := []rune("aaaaaaceeeeiiiinooooouuuuyy" + "е" + "ااااهييكه" + "ييگ")
+	from := []rune("àáâãäåçèéêëìíîïñòóôõöùúûüýÿ" + "şğı" + "ё" + "أإآٱةىیکۀ" + "ېۍګ")
+	to := []rune("aaaaaaceeeeiiiinooooouuuuyy" + "sgi" + "е" + "ااااهييكه" + "ييگ")
 	m := make(map[rune]rune, len(from))
 	for i, r := range from {
 		m[r] = to[i]

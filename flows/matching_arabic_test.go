@@ -17,6 +17,7 @@ func TestNormalWordsFoldsArabicScriptSpellings(t *testing.T) {
 		{"الـبطاقة", "البطاقه"},
 		{"نه پوهېږم", "نه پوهیږم"},
 		{"لاګین", "لاگین"},
+		{"şifremi unuttum, İZİN", "sifremi unuttum izin"},
 	} {
 		a, b := normalWords(pair[0]), normalWords(pair[1])
 		if !slices.Equal(a, b) {
