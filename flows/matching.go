@@ -180,6 +180,10 @@ func normalWords(s string) []string {
 			b.WriteRune(' ')
 			b.WriteRune(r)
 			b.WriteRune(' ')
+		case unicode.Is(unicode.Mc, r):
+			// Spacing vowel signs of Bengali and other Indic scripts are
+			// part of the word.
+			b.WriteRune(r)
 		case unicode.Is(unicode.Mn, r) || r == 'ـ':
 			// Arabic-script vowel marks and tatweel, combining accents:
 			// dropped, so that they never split a word.

@@ -68,3 +68,10 @@ func TestMatchingPrefixesCountLetters(t *testing.T) {
 		t.Errorf("«не» matched «нет»: %q", got)
 	}
 }
+
+// Bengali vowel signs are spacing marks: they must not split words.
+func TestNormalWordsKeepsBengaliWordsWhole(t *testing.T) {
+	if got := normalWords("আমার কার্ডের মেয়াদ শেষ"); len(got) != 4 {
+		t.Errorf("normalWords = %q, want 4 words", got)
+	}
+}
