@@ -44,6 +44,11 @@ func startBot(t *testing.T, b redistest.Backend, env map[string]string) *harness
 		"REDIS_URL":             b.URL,
 		"REDIS_PREFIX":          b.Prefix,
 		"LOG_LEVEL":             "error",
+		// Pacing is tested in bot/outbox against a fake clock; here it
+		// would only make every conversation wait a second per message.
+		"OUTBOX_RATE":       "1000",
+		"OUTBOX_CHAT_RATE":  "100",
+		"OUTBOX_CHAT_BURST": "100",
 	}
 	for k, v := range env {
 		vars[k] = v
