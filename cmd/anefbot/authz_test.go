@@ -29,7 +29,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 	volB := telegramtest.User{ID: 987650004003, Lang: "fr"}
 	person := telegramtest.User{ID: 987650004004, Lang: "fr"}
 	other := telegramtest.User{ID: 987650004005, Lang: "fr"}
-	h := startBot(t, b, map[string]string{"ADMIN_IDS": strconv.FormatInt(admin.ID, 10), "RATE_LIMIT": "off"})
+	h := startBot(t, b, fast(map[string]string{"ADMIN_IDS": strconv.FormatInt(admin.ID, 10), "RATE_LIMIT": "off"}))
 	// Everyone has started: a first message gets the greeting whatever
 	// it is, so the answers compared are those of an ongoing chat.
 	for _, u := range []telegramtest.User{admin, person, other} {

@@ -71,6 +71,9 @@ func startLogged(t *testing.T, b redistest.Backend, logs io.Writer, level string
 		"TELEGRAM_BOT_TOKEN": telegramtest.Token, "TELEGRAM_API_ENDPOINT": api.Endpoint(),
 		"REDIS_URL": b.URL, "REDIS_PREFIX": b.Prefix, "LOG_LEVEL": level, "RATE_LIMIT": "off",
 	}
+	for k, v := range fast(nil) {
+		vars[k] = v
+	}
 	m := &Main{Getenv: envOf(vars), Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs,
 		Clock: func() time.Time { return testNow }}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -47,7 +47,7 @@ func (h *harness) waitText(u telegramtest.User, from int, want string) (before [
 		if time.Now().After(deadline) {
 			h.t.Fatalf("chat %d: no message with %q after #%d; got %+v", u.ID, want, from, msgs[min(from, len(msgs)):])
 		}
-		time.Sleep(5 * time.Millisecond) // polling the fake's record
+		time.Sleep(20 * time.Millisecond) // polling the fake's record
 	}
 }
 
@@ -118,4 +118,15 @@ func value(ctx context.Context, t *testing.T, rdb redis.UniversalClient, k strin
 		t.Fatalf("key %s has type %s, which this test cannot read", k, typ)
 	}
 	return typ + ":" + strings.Join(parts, "\x1f")
+}
+
+// fast lifts the outbox's pacing (one message a second per chat, as
+// Telegram wants) so that conversations of dozens of messages take
+// milliseconds; env is added on top.
+func fast(env map[string]string) map[string]string {
+	out := map[string]string{"OUTBOX_RATE": "10000", "OUTBOX_CHAT_RATE": "1000", "OUTBOX_CHAT_BURST": "100"}
+	for k, v := range env {
+		out[k] = v
+	}
+	return out
 }

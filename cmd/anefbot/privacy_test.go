@@ -89,7 +89,7 @@ func (h *harness) act(p telegramtest.User, do func()) {
 		if rawSession(h.t, h.redis, p.ID)["v"] != before && len(msgs) > n && len(msgs[len(msgs)-1].Buttons) > 0 {
 			return
 		}
-		time.Sleep(5 * time.Millisecond) // polling the fake's record
+		time.Sleep(20 * time.Millisecond) // polling the fake's record
 	}
 	h.t.Fatalf("chat %d: nothing happened", p.ID)
 }
@@ -131,7 +131,7 @@ func testStore(t *testing.T, b redistest.Backend, dataKey string) *redisstore.St
 // or holds any of their answers: every key and every value is searched.
 func TestForgetErasesEverything(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
-		h := startBot(t, b, nil)
+		h := startBot(t, b, fast(nil))
 		for i, situation := range []string{"urgent", "t3"} {
 			forgetAfter(t, h, b, telegramtest.User{ID: 987650001234 + int64(i), Lang: "fr"}, situation)
 		}
@@ -236,7 +236,7 @@ func featureButton(m telegramtest.Sent) string {
 // An old or forged confirmation erases nothing.
 func TestForgetOldOrForgedButton(t *testing.T) {
 	b := redistest.Mini(t)
-	h := startBot(t, b, nil)
+	h := startBot(t, b, fast(nil))
 	p := telegramtest.User{ID: 987650001235, Lang: "en"}
 	h.act(p, func() { h.api.PushText(p, "/start") })
 	before := rawSession(t, b, p.ID)
@@ -255,7 +255,7 @@ func TestForgetOldOrForgedButton(t *testing.T) {
 // notice at /start points to it and to /forget; /help lists both.
 func TestPrivacyNotice(t *testing.T) {
 	b := redistest.Mini(t)
-	h := startBot(t, b, nil)
+	h := startBot(t, b, fast(nil))
 	for _, lang := range []string{"fr", "en"} {
 		p := telegramtest.User{ID: 987650001240, Lang: lang}
 		if lang == "en" {
@@ -287,7 +287,7 @@ func TestPrivacyNotice(t *testing.T) {
 // answered meanwhile; after the pause the person is answered again.
 func TestRateLimitOnTelegram(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
-		h := startBot(t, b, map[string]string{"RATE_LIMIT": "3/1m", "RATE_LIMIT_MUTE": "10m"})
+		h := startBot(t, b, fast(map[string]string{"RATE_LIMIT": "3/1m", "RATE_LIMIT_MUTE": "10m"}))
 		p := telegramtest.User{ID: 987650001250, Lang: "fr"}
 		other := telegramtest.User{ID: 987650001251, Lang: "fr"}
 		full := text(t, "fr", "privacy_full", flows.Args{"Days": 90})
@@ -322,7 +322,7 @@ func TestRateLimitOnTelegram(t *testing.T) {
 func TestDataKey(t *testing.T) {
 	const key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
-		h := startBot(t, b, map[string]string{"DATA_KEY": key})
+		h := startBot(t, b, fast(map[string]string{"DATA_KEY": key}))
 		p := telegramtest.User{ID: 987650001260, Lang: "fr"}
 		answers := h.walk(p, testStore(t, b, key))
 		raw := rawSession(t, b, p.ID)["d"]
