@@ -46,10 +46,13 @@ var goldenPaths = map[string][]string{
 func TestGoldenTranscripts(t *testing.T) {
 	e, c := newEngine(t)
 	for name, inputs := range goldenPaths {
-		for _, l := range locales.Languages {
-			t.Run(name+"."+l.Code, func(t *testing.T) {
-				got := transcript(t, e, c, l.Code, inputs)
-				path := filepath.Join("testdata", name+"."+l.Code+".txt")
+		// French is the reference, English the first translation; the
+		// other languages are read with `anefbot messages <lang>` and
+		// walked by TestEveryPathEndsInAPlan.
+		for _, lang := range []string{"fr", "en"} {
+			t.Run(name+"."+lang, func(t *testing.T) {
+				got := transcript(t, e, c, lang, inputs)
+				path := filepath.Join("testdata", name+"."+lang+".txt")
 				if *update {
 					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 						t.Fatal(err)
