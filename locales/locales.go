@@ -41,6 +41,16 @@ type Language struct {
 var Languages = []Language{
 	{Code: "fr", Name: "Français"},
 	{Code: "en", Name: "English"},
+	{Code: "ar", Name: "العربية", RTL: true},
+	{Code: "fa", Name: "فارسی / دری", RTL: true},
+	{Code: "ps", Name: "پښتو", RTL: true},
+	{Code: "zh", Name: "中文（简体）"},
+	{Code: "es", Name: "Español"},
+	{Code: "pt", Name: "Português"},
+	{Code: "ru", Name: "Русский"},
+	{Code: "uk", Name: "Українська"},
+	{Code: "tr", Name: "Türkçe"},
+	{Code: "bn", Name: "বাংলা"},
 }
 
 // ErrNoMessage is returned by Text for an ID no file defines.
@@ -137,11 +147,24 @@ func (c *Catalog) Match(code string) string {
 	if err != nil {
 		return Reference
 	}
+	if base, _ := tag.Base(); aliases[base.String()] != "" {
+		tag = language.Make(aliases[base.String()])
+	}
 	_, i, conf := c.matcher.Match(tag)
 	if conf == language.No {
 		return Reference
 	}
 	return Languages[i].Code
+}
+
+// aliases maps the codes of varieties to the language whose texts serve
+// them: Dari and Iranian Persian, the Pashto varieties, Maghrebi and other
+// spoken Arabics, Mandarin.
+var aliases = map[string]string{
+	"prs": "fa", "pes": "fa",
+	"pbu": "ps", "pbt": "ps", "pst": "ps",
+	"arb": "ar", "ary": "ar", "arq": "ar", "aeb": "ar", "apc": "ar", "arz": "ar",
+	"cmn": "zh",
 }
 
 // IDs returns the message IDs defined for a language, sorted.

@@ -159,6 +159,9 @@ func TestMatch(t *testing.T) {
 	for code, want := range map[string]string{
 		"": "fr", "fr": "fr", "fr-CA": "fr", "en": "en", "en-US": "en", "en-GB": "en",
 		"de": "fr", "xx": "fr", "not a tag!": "fr",
+		"pt-br": "pt", "pt-PT": "pt", "fa-AF": "fa", "fa": "fa", "prs": "fa", "zh-hans": "zh",
+		"zh-CN": "zh", "ar-MA": "ar", "ar-DZ": "ar", "ps": "ps", "es-419": "es", "es-ES": "es",
+		"ru": "ru", "uk": "uk", "tr": "tr", "bn": "bn", "bn-IN": "bn", "ary": "ar", "pbt": "ps", "cmn": "zh",
 	} {
 		if got := c.Match(code); got != want {
 			t.Errorf("Match(%q) = %q, want %q", code, got, want)
@@ -276,5 +279,47 @@ func TestCountInAPlainMessage(t *testing.T) {
 	}
 	if got, _ := c.Text("en", "p", map[string]any{"Count": 1}); got != "1 case" {
 		t.Errorf("plural one = %q", got)
+	}
+}
+
+// In right-to-left languages, every left-to-right run of every message —
+// French terms, dates, numbers, links — stands in directional isolates.
+func TestRightToLeftMessagesIsolateEveryLatinRun(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	date := time.Date(2027, 3, 15, 0, 0, 0, 0, time.UTC)
+	for _, l := range Languages {
+		if !l.RTL {
+			continue
+		}
+		for _, id := range c.IDs(Reference) {
+			data := map[string]any{}
+			for _, a := range c.Args(id) {
+				data[a] = "https://example.org/F36206"
+			}
+			data["Count"], data["Date"] = 3, date
+			s, err := c.Text(l.Code, id, data)
+			if err != nil {
+				t.Errorf("%s/%s: %v", l.Code, id, err)
+				continue
+			}
+			depth := 0
+			for _, r := range s {
+				switch {
+				case r == '\u2068':
+					depth++
+				case r == '\u2069':
+					depth--
+				case depth == 0 && startsLTR(r):
+					t.Errorf("%s/%s: %q outside an isolate in %q", l.Code, id, r, s)
+				}
+				if depth < 0 {
+					t.Errorf("%s/%s: unbalanced isolates in %q", l.Code, id, s)
+					break
+				}
+			}
+		}
 	}
 }
