@@ -106,6 +106,17 @@ func (b *Bot) Lang(ctx context.Context, chatID int64, langCode string) (string, 
 	return b.cfg.Catalog.Match(langCode), nil
 }
 
+// Ack acknowledges a button press so the client stops its spinner; other
+// updates need none. A failure only costs the spinner: it is logged.
+func (b *Bot) Ack(ctx context.Context, u Update) {
+	if u.Kind != Callback || u.CallbackID == "" {
+		return
+	}
+	if err := b.cfg.Sender.Ack(ctx, u.CallbackID); err != nil {
+		b.log.Warn("ack callback", "chat", ChatHash(u.ChatID), "err", err)
+	}
+}
+
 // Say renders one message ID with its arguments in lang and sends it.
 func (b *Bot) Say(ctx context.Context, chatID int64, lang, id string, args flows.Args) error {
 	return b.Reply(ctx, chatID, lang, []flows.Reply{{Parts: []flows.Part{{ID: id, Args: args}}}})
@@ -114,11 +125,7 @@ func (b *Bot) Say(ctx context.Context, chatID int64, lang, id string, args flows
 // converse is the innermost handler: the conversation engine. At most one
 // Redis read and one conditional write on the common path, then replies.
 func (b *Bot) converse(ctx context.Context, u Update) error {
-	if u.Kind == Callback && u.CallbackID != "" {
-		if err := b.cfg.Sender.Ack(ctx, u.CallbackID); err != nil {
-			b.log.Warn("ack callback", "chat", ChatHash(u.ChatID), "err", err)
-		}
-	}
+	b.Ack(ctx, u)
 	if !u.Private {
 		return b.notPrivate(ctx, u)
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -123,18 +122,4 @@ func (c *Catalog) fast(lang, id string, args map[string]any) (string, bool) {
 }
 
 // argText is format's result as text/template prints it.
-func (c *Catalog) argText(lang string, v any) string {
-	var s string
-	switch x := v.(type) {
-	case time.Time:
-		s = FormatDate(x)
-	case string:
-		s = x
-	default:
-		s = fmt.Sprint(v)
-	}
-	if c.rtl[lang] && s != "" && !strings.HasPrefix(s, fsi) {
-		return fsi + s + pdi
-	}
-	return s
-}
+func (c *Catalog) argText(lang string, v any) string { return fmt.Sprint(c.format(lang, v)) }

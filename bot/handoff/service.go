@@ -117,14 +117,7 @@ func (s *Service) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
 	}
 }
 
-func (s *Service) ack(ctx context.Context, b *bot.Bot, u bot.Update) {
-	if u.CallbackID == "" {
-		return
-	}
-	if err := b.Sender().Ack(ctx, u.CallbackID); err != nil {
-		s.log.Warn("ack callback", "chat", bot.ChatHash(u.ChatID), "err", err)
-	}
-}
+func (s *Service) ack(ctx context.Context, b *bot.Bot, u bot.Update) { b.Ack(ctx, u) }
 
 // command handles the handoff's commands; false leaves the update to the
 // conversation, which answers an unknown command neutrally: someone who

@@ -148,11 +148,7 @@ func (s *Service) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
 		}
 		switch {
 		case u.Kind == bot.Callback && strings.HasPrefix(u.Data, pressPrefix):
-			if u.CallbackID != "" {
-				if err := b.Sender().Ack(ctx, u.CallbackID); err != nil {
-					b.Logger().Warn("ack callback", "component", "letters", "chat", bot.ChatHash(u.ChatID), "err", err)
-				}
-			}
+			b.Ack(ctx, u)
 			return s.press(ctx, b, u)
 		case u.Kind == bot.Message:
 			return s.message(ctx, b, u, next)

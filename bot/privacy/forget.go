@@ -104,11 +104,7 @@ func (c *Commands) ask(ctx context.Context, b *bot.Bot, u bot.Update) error {
 // press handles the answer to the confirmation. Any other "p:" data is
 // forged or from a future version: the person is told it is stale.
 func (c *Commands) press(ctx context.Context, b *bot.Bot, u bot.Update) error {
-	if u.CallbackID != "" {
-		if err := b.Sender().Ack(ctx, u.CallbackID); err != nil {
-			b.Logger().Warn("ack callback", "chat", bot.ChatHash(u.ChatID), "err", err)
-		}
-	}
+	b.Ack(ctx, u)
 	lang, err := b.Lang(ctx, u.ChatID, u.LangCode)
 	if err != nil {
 		return err

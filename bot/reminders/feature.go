@@ -92,9 +92,7 @@ func (f *Feature) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
 		}
 		switch {
 		case u.Kind == bot.Callback && strings.HasPrefix(u.Data, dataPrefix):
-			if u.CallbackID != "" {
-				_ = b.Sender().Ack(ctx, u.CallbackID)
-			}
+			b.Ack(ctx, u)
 			return f.press(ctx, b, u)
 		case u.Kind == bot.Message && isCommand(u.Text, Command):
 			s, err := b.Store().Load(ctx, u.ChatID)
