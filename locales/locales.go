@@ -307,7 +307,10 @@ func isolateLTR(s string) string {
 		case r == []rune(pdi)[0] && depth > 0:
 			depth--
 		}
-		if depth > 0 || !startsLTR(r) {
+		// A command ("/forget") opens its run with its slash, so that
+		// Telegram still sees one clickable command.
+		command := r == '/' && i+1 < len(runes) && startsLTR(runes[i+1])
+		if depth > 0 || !(startsLTR(r) || command) {
 			b.WriteRune(r)
 			i++
 			continue

@@ -209,6 +209,7 @@ func TestIsolateLTR(t *testing.T) {
 		"(préfecture) المحافظة":     "(\u2068préfecture\u2069) المحافظة",
 		"\u2068déjà isolé\u2069 نص": "\u2068déjà isolé\u2069 نص",
 		"سطر\nrécépissé\nسطر":       "سطر\n\u2068récépissé\u2069\nسطر",
+		"اكتب /forget الآن":         "اكتب \u2068/forget\u2069 الآن",
 		"بدون لاتينية":              "بدون لاتينية",
 	} {
 		if got := isolateLTR(in); got != want {
@@ -314,6 +315,9 @@ func TestRightToLeftMessagesIsolateEveryLatinRun(t *testing.T) {
 			if err != nil {
 				t.Errorf("%s/%s: %v", l.Code, id, err)
 				continue
+			}
+			if strings.Contains(s, "/\u2068") {
+				t.Errorf("%s/%s: a command is cut by an isolate: %q", l.Code, id, s)
 			}
 			depth := 0
 			for _, r := range s {
