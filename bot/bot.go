@@ -38,6 +38,7 @@ type Update struct {
 	Text       string
 	Data       string // button data (Callback)
 	CallbackID string // to acknowledge a button press
+	Edited     bool   // an edit of an earlier message (Unsupported)
 }
 
 // Button is one inline button: its label and the data it sends back.

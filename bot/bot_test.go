@@ -141,8 +141,12 @@ func TestUnsupportedAndGroupUpdatesChangeNothing(t *testing.T) {
 		before, _ := st.Load(ctx, chat)
 
 		_ = bt.Handle(ctx, bot.Update{Kind: bot.Unsupported, ChatID: chat, Private: true, LangCode: "en"})
-		if got := rec.last().Text; !strings.Contains(got, "I can only read text and buttons") {
+		texts := rec.texts()
+		if got := texts[len(texts)-2]; !strings.Contains(got, "I can only read text and buttons") {
 			t.Errorf("sticker answer = %q", got)
+		}
+		if got := rec.last(); !strings.Contains(got.Text, "What is your situation?") || len(got.Buttons) == 0 {
+			t.Errorf("the question is not shown again after the sticker answer: %+v", got)
 		}
 		sent := len(rec.texts())
 		group := msg(-100123, "hello")

@@ -257,12 +257,23 @@ func sanitize(s string) string {
 
 // unsupported answers a sticker, photo, voice note… with what the bot can
 // take, in the person's language, and changes nothing.
+// After the explanation comes the current question again, so the person
+// sees what this step can take (a date to type, buttons to press).
 func (b *Bot) unsupported(ctx context.Context, u Update) error {
-	lang, err := b.Lang(ctx, u.ChatID, u.LangCode)
+	s, err := b.cfg.Store.Load(ctx, u.ChatID)
 	if err != nil {
-		return err
+		return fmt.Errorf("load session: %w", err)
 	}
-	return b.Say(ctx, u.ChatID, lang, "unsupported_input", nil)
+	lang := s.Lang
+	if lang == "" {
+		lang = b.cfg.Catalog.Match(u.LangCode)
+	}
+	id := "unsupported_input"
+	if u.Edited {
+		id = "edited_unsupported"
+	}
+	replies := append([]flows.Reply{{Parts: []flows.Part{{ID: id}}}}, b.cfg.Engine.Current(s, b.Now())...)
+	return b.Reply(ctx, u.ChatID, lang, replies)
 }
 
 // notPrivate: the bot only works in private chats, where what people say

@@ -84,6 +84,20 @@ func (e *Engine) Step(s Session, in Input) Result {
 	return Result{Session: t.s, Replies: t.replies, Effects: t.effects, Changed: true}
 }
 
+// Current returns the replies that show the person's current question
+// again, changing nothing: after an input the step cannot take, it says
+// what the step can take. None for a new session, a plan (too long to
+// repeat) or a step of another flow version.
+func (e *Engine) Current(s Session, now time.Time) []Reply {
+	st := e.graph.Step(s.State)
+	if s.IsNew() || st == nil || st.Kind == Plan || s.Flow != e.graph.Version {
+		return nil
+	}
+	t := turn{e: e, s: s, in: Input{Now: now}}
+	t.show()
+	return t.replies
+}
+
 // turn is the work of one Step call.
 type turn struct {
 	e       *Engine

@@ -332,3 +332,24 @@ func TestLanguageFallback(t *testing.T) {
 		t.Errorf("lang after second /start = %q, want en", c.s.Lang)
 	}
 }
+
+func TestCurrentShowsTheQuestionAgainAndChangesNothing(t *testing.T) {
+	c := newConvo(t)
+	c.cmd("start")
+	c.press("o_dated")
+	before := c.s.clone()
+	if got := ids(Result{Replies: c.e.Current(c.s, testNow)}); got != "q_when [btn_back]" {
+		t.Errorf("Current = %s", got)
+	}
+	if c.s.State != before.State || c.s.Seq != before.Seq {
+		t.Errorf("Current changed the session")
+	}
+	c.press("btn_back")
+	c.press("o_plain")
+	if r := c.e.Current(c.s, testNow); r != nil {
+		t.Errorf("a plan is not repeated: %+v", r)
+	}
+	if r := c.e.Current(Session{}, testNow); r != nil {
+		t.Errorf("a new session has no question: %+v", r)
+	}
+}

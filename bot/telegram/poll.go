@@ -96,7 +96,7 @@ func Convert(raw tgbotapi.Update) (bot.Update, bool) {
 		}
 	case raw.EditedMessage != nil && raw.EditedMessage.Chat != nil:
 		m := raw.EditedMessage
-		u.ChatID, u.Private, u.Kind = m.Chat.ID, m.Chat.IsPrivate(), bot.Unsupported
+		u.ChatID, u.Private, u.Kind, u.Edited = m.Chat.ID, m.Chat.IsPrivate(), bot.Unsupported, true
 		if m.From != nil {
 			u.UserID, u.LangCode = m.From.ID, m.From.LanguageCode
 		}

@@ -148,7 +148,7 @@ func TestConvert(t *testing.T) {
 		{"group", tgbotapi.Update{UpdateID: 4, Message: &tgbotapi.Message{Chat: group, From: from, Text: "/start"}},
 			bot.Update{ID: 4, Kind: bot.Message, ChatID: -4, UserID: 3, LangCode: "fa-AF", Text: "/start"}, true},
 		{"edited", tgbotapi.Update{UpdateID: 5, EditedMessage: &tgbotapi.Message{Chat: chat, From: from, Text: "x"}},
-			bot.Update{ID: 5, Kind: bot.Unsupported, ChatID: 3, Private: true, UserID: 3, LangCode: "fa-AF"}, true},
+			bot.Update{ID: 5, Kind: bot.Unsupported, ChatID: 3, Private: true, UserID: 3, LangCode: "fa-AF", Edited: true}, true},
 		{"inline callback without message", tgbotapi.Update{UpdateID: 6, CallbackQuery: &tgbotapi.CallbackQuery{ID: "q", From: from, Data: "c:1:x"}},
 			bot.Update{}, false},
 		{"message without chat", tgbotapi.Update{UpdateID: 7, Message: &tgbotapi.Message{Text: "x"}}, bot.Update{}, false},

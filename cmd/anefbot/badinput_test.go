@@ -61,7 +61,7 @@ func badInputs() []badInput {
 		{name: "forwarded text", at: flows.AskDate, push: msg(map[string]any{"text": "15/03/2027", "forward_date": 1700000000}), want: "unsupported_input"},
 		{name: "edited message", at: flows.AskDate, push: func(h *harness, p telegramtest.User) {
 			h.api.PushRaw(map[string]any{"edited_message": h.api.Message(p, map[string]any{"text": "15/03/2027", "edit_date": 1700000000})})
-		}, want: "unsupported_input"},
+		}, want: "edited_unsupported"},
 		{name: "4096 characters", at: flows.Ask, push: typed(long), want: textAtButtons},
 		{name: "5000 characters on a date", at: flows.AskDate, push: typed(strings.Repeat("9", 5000)), want: "date_invalid", args: today},
 		{name: "control characters only", at: flows.Ask, push: typed("\x00\x01\x1b\x7f"), want: "unsupported_input"},
