@@ -106,7 +106,9 @@ func ParseDirectory(data []byte) (*Directory, error) {
 }
 
 var (
-	depPattern   = regexp.MustCompile(`^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$`)
+	// depPattern: metropolitan 01–95 (20 is no longer one: Corsica is 2A
+	// and 2B) and the overseas 971–976.
+	depPattern   = regexp.MustCompile(`^(0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5]|2A|2B|97[1-6])$`)
 	langPattern  = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 	phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 .]{2,18}[0-9]$`)
 )

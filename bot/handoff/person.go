@@ -25,8 +25,9 @@ func (s *Service) OfferEffect(ctx context.Context, b *bot.Bot, chat int64, _ flo
 	return s.askConsent(ctx, b, chat, "")
 }
 
-// preview builds the case a person would send now, from their session.
-func (s *Service) preview(ctx context.Context, b *bot.Bot, chat int64, langCode string) (Case, error) {
+// preview builds the case a person would send now, from their session
+// and their answer to the département question (depAnswer, may be empty).
+func (s *Service) preview(ctx context.Context, b *bot.Bot, chat int64, langCode, depAnswer string) (Case, error) {
 	sess, err := b.Store().Load(ctx, chat)
 	if err != nil {
 		return Case{}, fmt.Errorf("load session: %w", err)
@@ -40,37 +41,53 @@ func (s *Service) preview(ctx context.Context, b *bot.Bot, chat int64, langCode 
 	if st := b.Engine().Graph().Step(sess.State); st != nil && st.Kind == flows.Plan {
 		plan = st.ID
 	}
-	return NewCase("", chat, sess, plan, b.Engine().Graph(), b.Now()), nil
+	return withDep(NewCase("", chat, sess, plan, b.Engine().Graph(), b.Now()), depAnswer), nil
 }
 
 // askConsent shows the person exactly what a volunteer will see, and
 // asks (anef.md §5: the summary goes only with the person's consent).
+// When neither the session nor an earlier answer gives the département,
+// the optional département question comes first, so that the summary
+// they agree to includes it.
 func (s *Service) askConsent(ctx context.Context, b *bot.Bot, chat int64, langCode string) error {
-	if r, err := s.st.RouteOf(ctx, chat); err != nil {
-		return err
-	} else if r.Own != "" {
-		return s.status(ctx, b, r.Own)
-	}
-	c, err := s.preview(ctx, b, chat, langCode)
+	r, err := s.st.RouteOf(ctx, chat)
 	if err != nil {
 		return err
 	}
-	r := reply("handoff_consent", flows.Args{"Summary": summaryText(b.Catalog(), c.Lang, c)},
+	if r.Own != "" {
+		return s.status(ctx, b, r.Own)
+	}
+	c, err := s.preview(ctx, b, chat, langCode, r.Dep)
+	if err != nil {
+		return err
+	}
+	if c.Summary.Departement == "" && r.Dep != depSkipped {
+		return s.askDep(ctx, b, chat, c.Lang)
+	}
+	ask := reply("handoff_consent", flows.Args{"Summary": summaryText(b.Catalog(), c.Lang, c)},
 		flows.Choice{Data: Prefix + "ok", Label: "handoff_consent_yes"},
 		flows.Choice{Data: Prefix + "no", Label: "handoff_consent_no"})
-	return s.send(ctx, b, chat, c.Lang, false, r)
+	return s.send(ctx, b, chat, c.Lang, false, ask)
 }
 
 // consent opens the case, tells the person where they stand, and tells a
 // few volunteers.
 func (s *Service) consent(ctx context.Context, b *bot.Bot, chat int64, langCode string) error {
-	c, err := s.preview(ctx, b, chat, langCode)
+	dep, err := s.st.DepAnswer(ctx, chat)
+	if err != nil {
+		return err
+	}
+	c, err := s.preview(ctx, b, chat, langCode, dep)
 	if err != nil {
 		return err
 	}
 	c.Ref = NewRef()
 	ref, created, err := s.st.Open(ctx, c)
 	if err != nil {
+		return err
+	}
+	// The answer is on the case now; the next request asks again.
+	if err := s.st.ClearDep(ctx, chat); err != nil {
 		return err
 	}
 	if !created {
@@ -225,6 +242,8 @@ func (s *Service) relay(ctx context.Context, b *bot.Bot, u bot.Update, text stri
 		return true, s.toPerson(ctx, b, u.UserID, r.Held, text)
 	case r.Own != "":
 		return s.fromPerson(ctx, b, u.ChatID, r.Own, text)
+	case r.Dep == depAsked:
+		return true, s.answerDep(ctx, b, u.ChatID, u.LangCode, text)
 	}
 	return false, nil
 }

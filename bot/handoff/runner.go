@@ -164,6 +164,9 @@ func (s *Service) Forgetter(bot func() *bot.Bot) func(ctx context.Context, chat 
 		if err != nil {
 			return nil, err
 		}
+		if err := s.st.ClearDep(ctx, chat); err != nil {
+			return nil, err
+		}
 		if r.Own != "" {
 			if err := s.forgetCase(ctx, b, r.Own); err != nil {
 				return erased, err

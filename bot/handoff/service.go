@@ -163,7 +163,12 @@ func (s *Service) press(ctx context.Context, b *bot.Bot, u bot.Update) error {
 	case "ok":
 		return s.consent(ctx, b, u.ChatID, u.LangCode)
 	case "no":
+		if err := s.st.ClearDep(ctx, u.ChatID); err != nil {
+			return err
+		}
 		return s.sayLang(ctx, b, u.ChatID, u.LangCode, "handoff_consent_declined", nil)
+	case "dep":
+		return s.skipDepPressed(ctx, b, u.ChatID, u.LangCode)
 	case "cancel":
 		_, err := s.cancel(ctx, b, u.ChatID, u.LangCode)
 		return err

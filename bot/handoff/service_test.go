@@ -165,8 +165,7 @@ func TestServiceLifecycle(t *testing.T) {
 			Volunteer{ID: 14, Langs: []string{"en"}, Status: Available},
 			Volunteer{ID: 15, Langs: fr, Status: Away},
 		)
-		f.text(person, "/human")
-		consent := f.expect(person, "Voici ce qu'elle verra")
+		consent := f.human(person)
 		f.press(person, consent.Buttons[0][0].Data)
 		queued := f.expect(person, "Votre demande est enregistrée")
 		ref := refRE(queued.Text)
@@ -230,8 +229,7 @@ func TestServiceReleaseDetailsForget(t *testing.T) {
 			Volunteer{ID: 11, Langs: fr, Status: Available},
 			Volunteer{ID: 12, Langs: fr, Status: Available},
 		)
-		f.text(person, "/human")
-		f.press(person, f.expect(person, "Voici").Buttons[0][0].Data)
+		f.press(person, f.human(person).Buttons[0][0].Data)
 		f.out.take(person)
 		f.text(person, "J'ai appelé le 0806 001 620 le 3 novembre")
 		f.expect(person, "Ajouté à votre demande")
@@ -261,6 +259,15 @@ func TestServiceReleaseDetailsForget(t *testing.T) {
 	})
 }
 
+// human asks for a volunteer, skips the département question and returns
+// the consent message.
+func (f *fixture) human(chat int64) bot.Out {
+	f.t.Helper()
+	f.text(chat, "/human")
+	f.press(chat, f.expect(chat, "Dans quel département").Buttons[0][0].Data)
+	return f.expect(chat, "Voici ce qu'elle verra")
+}
+
 func refRE(s string) string {
 	i := strings.Index(s, "H-")
 	if i < 0 || len(s) < i+7 {
@@ -287,8 +294,7 @@ func TestServiceAdmin(t *testing.T) {
 
 		f.text(admin, "/pause 21")
 		f.expect(admin, "en pause")
-		f.text(person, "/human")
-		f.press(person, f.expect(person, "Voici").Buttons[0][0].Data)
+		f.press(person, f.human(person).Buttons[0][0].Data)
 		f.out.take(person)
 		f.silent(21) // paused: not notified
 		f.text(21, "/take")
@@ -324,8 +330,7 @@ func TestServiceOfferBuildsUrgentSummary(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, be, Volunteer{ID: 11, Langs: []string{"fr"}, Status: Available})
 		const other = 501
-		f.text(other, "/human")
-		f.press(other, f.expect(other, "Voici").Buttons[0][0].Data)
+		f.press(other, f.human(other).Buttons[0][0].Data)
 		f.out.take(11)
 		f.now = f.now.Add(time.Hour)
 
@@ -382,8 +387,7 @@ func TestServiceWaitEstimateAndHonesty(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		f.text(person, "/human")
-		f.press(person, f.expect(person, "Voici").Buttons[0][0].Data)
+		f.press(person, f.human(person).Buttons[0][0].Data)
 		if m := f.expect(person, "enregistrée"); !strings.Contains(m.Text, "environ 30 minutes") {
 			t.Errorf("no estimate from recent handling times: %q", m.Text)
 		}
@@ -391,6 +395,8 @@ func TestServiceWaitEstimateAndHonesty(t *testing.T) {
 		// English: nobody speaks it.
 		const en = 502
 		f.b.Handle(ctx, bot.Update{Kind: bot.Message, ChatID: en, UserID: en, Private: true, LangCode: "en", Text: "/human"})
+		skip := f.expect(en, "Which département")
+		f.b.Handle(ctx, bot.Update{Kind: bot.Callback, ChatID: en, UserID: en, Private: true, LangCode: "en", Data: skip.Buttons[0][0].Data})
 		consent := f.expect(en, "This is what they will see")
 		f.b.Handle(ctx, bot.Update{Kind: bot.Callback, ChatID: en, UserID: en, Private: true, LangCode: "en", Data: consent.Buttons[0][0].Data})
 		m := f.expect(en, "no volunteer who speaks your language is available")
@@ -401,8 +407,7 @@ func TestServiceWaitEstimateAndHonesty(t *testing.T) {
 		// Outside hours (Sunday 29/11/2026), in French.
 		f.svc.cfg.Hours, _ = ParseHours("mon-fri 09:00-18:00")
 		const late = 503
-		f.text(late, "/human")
-		f.press(late, f.expect(late, "Voici").Buttons[0][0].Data)
+		f.press(late, f.human(late).Buttons[0][0].Data)
 		if m := f.expect(late, "mon-fri 09:00-18:00"); !strings.Contains(m.Text, "Vous pouvez aussi contacter") {
 			t.Errorf("outside hours without contacts: %q", m.Text)
 		}

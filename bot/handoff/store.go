@@ -143,18 +143,21 @@ func (s *Store) Get(ctx context.Context, ref string) (Case, error) {
 type Route struct {
 	Own  string // reference of the chat's own case
 	Held string // reference of the case the chat holds as a volunteer
+	Dep  string // the chat's answer to the département question, if any
 }
 
-// RouteOf reads both mappings of a chat in one round trip.
+// RouteOf reads both mappings of a chat, and its answer to the
+// département question, in one round trip.
 func (s *Store) RouteOf(ctx context.Context, chat int64) (Route, error) {
 	id := strconv.FormatInt(chat, 10)
 	pipe := s.rdb.Pipeline()
 	own := pipe.HGet(ctx, s.key("bychat"), id)
 	held := pipe.HGet(ctx, s.key("relay"), id)
+	dep := pipe.Get(ctx, s.depKey(chat))
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return Route{}, fmt.Errorf("load route: %w", err)
 	}
-	return Route{Own: own.Val(), Held: held.Val()}, nil
+	return Route{Own: own.Val(), Held: held.Val(), Dep: dep.Val()}, nil
 }
 
 // Holder returns the volunteer holding a case, or 0 when it waits.

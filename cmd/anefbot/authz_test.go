@@ -76,6 +76,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 	// The person asks for a volunteer and consents; A takes the case.
 	h.walk(person, testStore(t, b, ""))
 	h.roundTrip(person, "/human")
+	h.pressLatest(person, "h:dep") // the optional département question: skip
 	h.pressLatest(person, "h:ok")
 	ref := b.Client.HGet(context.Background(), b.Prefix+"{q}:bychat", strconv.FormatInt(person.ID, 10)).Val()
 	if ref == "" {

@@ -93,6 +93,7 @@ func TestTelegramHandoff(t *testing.T) {
 		}
 
 		h.api.PushText(person, "/human")
+		h.pressIn(person, h.seek(person, &np, "Dans quel département"), "Passer")
 		consent := h.seek(person, &np, "Voici ce qu'elle verra")
 		h.pressIn(person, consent, "Oui, j'envoie")
 		queued := h.seek(person, &np, "Votre demande est enregistrée")
@@ -194,6 +195,7 @@ func TestTelegramHandoffOfferUnderUrgentPlan(t *testing.T) {
 		}
 		np = len(h.api.Messages(person.ID))
 		h.pressIn(person, plan, label("handoff_offer"))
+		h.pressIn(person, h.seek(person, &np, lead(label("handoff_dep_ask"))), label("handoff_dep_skip"))
 		consent := h.seek(person, &np, "Voici ce qu'elle verra")
 		if !strings.Contains(consent.Text, "URGENT") {
 			t.Errorf("consent does not show the urgency:\n%s", consent.Text)
@@ -225,6 +227,7 @@ func TestTelegramHandoffForget(t *testing.T) {
 		h.api.PushText(admin, "/addvolunteer 921 fr")
 		h.seek(admin, &na, "921")
 		h.api.PushText(person, "/human")
+		h.pressIn(person, h.seek(person, &np, "Dans quel département"), "Passer")
 		h.pressIn(person, h.seek(person, &np, "Voici ce qu'elle verra"), "Oui, j'envoie")
 		h.seek(person, &np, "enregistrée")
 		h.api.PushText(vol, "/take")
@@ -266,5 +269,55 @@ func TestTelegramHandoffForget(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// The person is asked their département before the consent: a wrong
+// answer is refused, "93" is shown in the summary they agree to; among
+// three volunteers, the one covering 93 is the one told, and the case
+// they take shows the département.
+func TestTelegramHandoffDepartement(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		admin := telegramtest.User{ID: 930, Lang: "fr"}
+		vols := []telegramtest.User{{ID: 931, Lang: "fr"}, {ID: 932, Lang: "fr"}, {ID: 933, Lang: "fr"}}
+		person := telegramtest.User{ID: 934, Lang: "fr"}
+		h := startBot(t, b, map[string]string{
+			"ADMIN_IDS": "930", "HANDOFF_NOTIFY_BATCH": "1",
+			"OUTBOX_CHAT_RATE": "100", "OUTBOX_CHAT_BURST": "50",
+		})
+		var na, np int
+		nv := make([]int, len(vols))
+		for i, deps := range []string{"", "75 ", "93 "} {
+			h.api.PushText(vols[i], "/start")
+			h.seek(vols[i], &nv[i], "anefbot")
+			h.api.PushText(admin, fmt.Sprintf("/addvolunteer %d fr %sV%d", vols[i].ID, deps, i))
+			h.seek(admin, &na, fmt.Sprint(vols[i].ID))
+		}
+
+		h.api.PushText(person, "/human")
+		h.seek(person, &np, "Dans quel département habitez-vous ?")
+		h.api.PushText(person, "Bobigny")
+		h.seek(person, &np, "n'est pas un numéro de département")
+		h.api.PushText(person, "93")
+		consent := h.seek(person, &np, "Voici ce qu'elle verra")
+		if !strings.Contains(consent.Text, "Département : 93") {
+			t.Fatalf("consent lacks the département:\n%s", consent.Text)
+		}
+		h.pressIn(person, consent, "Oui, j'envoie")
+		ref := refRE.FindString(h.seek(person, &np, "Votre demande est enregistrée").Text)
+
+		note := h.seek(vols[2], &nv[2], "Nouvelle demande "+ref)
+		for i := range 2 {
+			for _, m := range h.api.Messages(vols[i].ID)[nv[i]:] {
+				if strings.Contains(m.Text, "Nouvelle demande") {
+					t.Errorf("volunteer %d, not covering 93, told first: %q", vols[i].ID, m.Text)
+				}
+			}
+		}
+		h.pressIn(vols[2], note, "Je la prends")
+		if c := h.seek(vols[2], &nv[2], "Demande prise"); !strings.Contains(c.Text, "Département : 93") {
+			t.Errorf("the case the volunteer took lacks the département:\n%s", c.Text)
+		}
+		h.seek(person, &np, "V2, bénévole")
 	})
 }

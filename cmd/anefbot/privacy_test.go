@@ -212,7 +212,17 @@ func (h *harness) takeOffers(p telegramtest.User) []string {
 	for _, o := range offers {
 		for _, r := range h.roundTripPress(p, o) {
 			if data := featureButton(r); data != "" {
-				h.roundTripPress(p, data)
+				next := h.roundTripPress(p, data)
+				// The handoff's optional département question (skipped
+				// here) comes before its consent.
+				if strings.HasPrefix(data, "h:dep") {
+					for _, r := range next {
+						if data := featureButton(r); data != "" {
+							h.roundTripPress(p, data)
+							break
+						}
+					}
+				}
 				break
 			}
 		}
