@@ -120,20 +120,34 @@ var skipDep = flows.Choice{Data: Prefix + "dep:skip", Label: "handoff_dep_skip"}
 
 // answerDep takes a text typed while the question is open: a département
 // moves on to the consent; anything else gets a short answer and changes
-// nothing.
-func (s *Service) answerDep(ctx context.Context, b *bot.Bot, chat int64, langCode, text string) error {
+// nothing. False when the person has moved on to a date question of the
+// diagnosis: the text is theirs to answer it, and the question lapses.
+func (s *Service) answerDep(ctx context.Context, b *bot.Bot, chat int64, langCode, text string) (bool, error) {
 	dep, err := ParseDepartement(text)
 	if err != nil {
+		if s.atDateQuestion(ctx, b, chat) {
+			return false, s.st.ClearDep(ctx, chat)
+		}
 		lang, err := b.Lang(ctx, chat, langCode)
 		if err != nil {
-			return err
+			return true, err
 		}
-		return s.send(ctx, b, chat, lang, false, reply("handoff_dep_invalid", nil, skipDep))
+		return true, s.send(ctx, b, chat, lang, false, reply("handoff_dep_invalid", nil, skipDep))
 	}
 	if err := s.st.SetDepAnswer(ctx, chat, dep, depKeepFor); err != nil {
-		return err
+		return true, err
 	}
-	return s.askConsent(ctx, b, chat, langCode)
+	return true, s.askConsent(ctx, b, chat, langCode)
+}
+
+// atDateQuestion: the person's conversation waits for a typed date.
+func (s *Service) atDateQuestion(ctx context.Context, b *bot.Bot, chat int64) bool {
+	sess, err := b.Store().Load(ctx, chat)
+	if err != nil {
+		return false
+	}
+	st := b.Engine().Graph().Step(sess.State)
+	return st != nil && st.Kind == flows.AskDate
 }
 
 // skipDepPressed: the person prefers not to say; on to the consent.

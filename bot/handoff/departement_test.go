@@ -157,3 +157,32 @@ func TestForgetErasesDepartementAnswer(t *testing.T) {
 		}
 	})
 }
+
+// A person who left the question for a date question of the diagnosis
+// types a date: it goes to the conversation, and the question lapses.
+func TestServiceDepartementYieldsToDateQuestion(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
+		ctx := context.Background()
+		f := newFixture(t, be)
+		store := redisstore.New(be.Client, redisstore.WithPrefix(be.Prefix))
+		sess := flows.Session{Lang: "fr", State: "t3_expiry", Answers: map[string]string{}}
+		if _, err := store.Save(ctx, person, sess); err != nil {
+			t.Fatal(err)
+		}
+		f.text(person, "/human")
+		f.expect(person, "Dans quel département")
+		f.text(person, "15/03/2027")
+		got := f.out.take(person)
+		if len(got) == 0 {
+			t.Fatal("the date got no answer")
+		}
+		for _, m := range got {
+			if strings.Contains(m.Text, "département") {
+				t.Errorf("the date was taken for a département: %q", m.Text)
+			}
+		}
+		if v, _ := f.st.DepAnswer(ctx, person); v != "" {
+			t.Errorf("question still open: %q", v)
+		}
+	})
+}

@@ -243,7 +243,7 @@ func (s *Service) relay(ctx context.Context, b *bot.Bot, u bot.Update, text stri
 	case r.Own != "":
 		return s.fromPerson(ctx, b, u.ChatID, r.Own, text)
 	case r.Dep == depAsked:
-		return true, s.answerDep(ctx, b, u.ChatID, u.LangCode, text)
+		return s.answerDep(ctx, b, u.ChatID, u.LangCode, text)
 	}
 	return false, nil
 }
