@@ -18,6 +18,11 @@ const (
 	RemRecourse   = "recourse"  // a week before a court deadline ends (§3.4, §3.7)
 	RemCourtShort = "court"     // an OQTF with 7 days or 48 hours: never a reminder, act now (§3.4)
 	RemDocs       = "docs"      // 3 days before the date an ANEF request for documents gives (§2.2 F)
+	// RemLetter follows up a letter the bot wrote (anef.md §2.3). It is not
+	// derived from the answers: the person asks for it under the letter, so
+	// it is not in ReminderKinds and no answer Informs it (a later plan
+	// leaves it alone).
+	RemLetter = "letter"
 )
 
 // Decision kinds stored under KeyDecisionKind (anef.md §3.4).

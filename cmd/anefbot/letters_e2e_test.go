@@ -99,7 +99,7 @@ func TestTelegramLetterToPDF(t *testing.T) {
 				t.Errorf("summary lacks %q:\n%s", w, review.Text)
 			}
 		}
-		h.press(c.u, "Create the letter")
+		makeData := h.press(c.u, "Create the letter")
 		doc := c.document(1)
 		if doc.Params["filename"] != "demande-solution-substitution.pdf" || doc.Params["caption"] == "" {
 			t.Errorf("document sent as %q with caption %q", doc.Params["filename"], doc.Params["caption"])
@@ -121,8 +121,9 @@ func TestTelegramLetterToPDF(t *testing.T) {
 		if err != nil || n != 0 {
 			t.Errorf("the letter's draft is still in Redis (%d, %v)", n, err)
 		}
-		// The summary's button, pressed again, produces nothing more.
-		h.press(c.u, "Create the letter")
+		// The summary's button, pressed again, produces nothing more (the
+		// latest buttons are now the follow-up reminder's).
+		h.api.PushCallback(c.u, makeData)
 		c.want("no longer being prepared")
 		if docs := len(h.api.Sent("sendDocument")); docs != 1 {
 			t.Errorf("%d documents sent, want 1", docs)

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"time"
+
 	"github.com/anefbot/anefbot/bot/letters"
 )
 
@@ -8,18 +12,25 @@ func init() {
 	register(feature{name: "letters", order: 30, setup: setupLetters})
 }
 
-// letterFollowUp is the hook for a "remind me to follow up" button after a
-// letter: nil until the reminders feature offers a way to schedule a
-// reminder of its own kind (see docs/letters.md). When set, the button
-// appears under the instructions that follow every letter.
-var letterFollowUp letters.FollowUp
+// errNoFollowUp: the follow-up button was pressed but no reminders
+// feature was set up to schedule it.
+var errNoFollowUp = errors.New("no reminders feature to follow up a letter")
 
 // setupLetters offers "✉️ Get a letter" under the plans where a letter is a
 // step, runs the letter conversation (its own buttons "l:…" and the typed
-// answers while a letter is prepared), and erases a draft on /forget.
+// answers while a letter is prepared), and erases a draft on /forget. The
+// "⏰ Remind me to follow up" button under every letter schedules a
+// reminder through the reminders feature, looked up when pressed so the
+// two features may be set up in any order.
 func setupLetters(w *wiring) error {
 	store := letters.NewStore(w.rdb, w.cfg.RedisPrefix, letters.DefaultDraftTTL, w.keys)
-	svc := letters.NewService(store, letterFollowUp)
+	followUp := func(ctx context.Context, chatID int64, lang, letterID string, made time.Time) error {
+		if w.followLetter == nil {
+			return errNoFollowUp
+		}
+		return w.followLetter(ctx, chatID, lang, letterID, made)
+	}
+	svc := letters.NewService(store, followUp)
 	w.engine.Offers = append(w.engine.Offers, svc.Offer())
 	w.engine.Help = append(w.engine.Help, "letters_help")
 	w.effect("offer:"+letters.OfferID, svc.Start)

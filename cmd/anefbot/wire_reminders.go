@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,6 +26,9 @@ const (
 	reminderInterval = time.Second
 	reminderOfferID  = "rem"
 )
+
+// errBotNotBuilt: a letter follow-up came before the bot was made.
+var errBotNotBuilt = errors.New("reminders: bot not built yet")
 
 func init() {
 	register(feature{name: "reminders", order: 20, setup: setupReminders})
@@ -49,7 +54,20 @@ func setupReminders(w *wiring) error {
 	w.engine.Help = append(w.engine.Help, "rem_help")
 	w.effect("offer:"+reminderOfferID, f.Offer)
 	chainEffect(w, "plan", f.Replan)
-	w.bot.Middlewares = append(w.bot.Middlewares, f.Middleware)
+	// The bot a follow-up is scheduled through is the one the middleware
+	// is built for: known once the bot is made, before any update comes.
+	var live atomic.Pointer[bot.Bot]
+	w.bot.Middlewares = append(w.bot.Middlewares, func(b *bot.Bot, next bot.Handler) bot.Handler {
+		live.Store(b)
+		return f.Middleware(b, next)
+	})
+	w.followLetter = func(ctx context.Context, chatID int64, lang, letterID string, made time.Time) error {
+		b := live.Load()
+		if b == nil {
+			return errBotNotBuilt
+		}
+		return f.FollowLetter(ctx, b, chatID, lang, letterID, made)
+	}
 	w.forgetters = append(w.forgetters, f.Forget)
 	clock := w.bot.Clock
 	if clock == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sort"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
@@ -55,6 +56,10 @@ type wiring struct {
 	unreachable func(ctx context.Context, chatID int64) (bool, error)
 	// rt is the production runtime's state (wire_runtime.go).
 	rt *runtimeParts
+	// followLetter schedules the reminder to follow up a letter made on
+	// made; set by the reminders feature, nil without it. Read when a
+	// button is pressed, so the order of the features does not matter.
+	followLetter func(ctx context.Context, chatID int64, lang, letterID string, made time.Time) error
 }
 
 // command is one entry of Telegram's command menu.
