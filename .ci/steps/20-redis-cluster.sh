@@ -31,5 +31,8 @@ for _ in $(seq 1 100); do
 done
 redis-cli -p 7000 cluster info | grep -q 'cluster_state:ok' || { echo "cluster not ready" >&2; exit 1; }
 
-REDIS_CLUSTER_ADDRS=127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002 \
-  go test -race -count=1 -run 'TestRedisCluster' ./cmd/anefbot/
+export REDIS_CLUSTER_ADDRS=127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002
+# The bot end to end on the cluster, then every storage test of bot/…
+# (redistest.Each adds a "cluster" backend when REDIS_CLUSTER_ADDRS is set).
+go test -race -count=1 -run 'TestRedisCluster' ./cmd/anefbot/
+REDIS_URL= ANEFBOT_REQUIRE_REDIS= go test -count=1 ./bot/...

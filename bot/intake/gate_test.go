@@ -172,7 +172,7 @@ func TestForgetLeavesNothingNamingTheChat(t *testing.T) {
 		if err := g.Middleware(nil, h)(ctx, bot.Update{ID: 31, ChatID: 424242}); err != nil {
 			t.Fatal(err)
 		}
-		keys, _ := b.Client.Keys(ctx, b.Prefix+"*").Result()
+		keys, _ := b.Keys(ctx, b.Prefix+"*")
 		for _, k := range keys {
 			if strings.Contains(k, "424242") {
 				t.Errorf("after Forget, %s names the chat", k)

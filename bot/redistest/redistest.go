@@ -9,6 +9,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,7 +77,10 @@ func Real(t testing.TB) (Backend, bool) {
 	return b, true
 }
 
-// Each runs fn against miniredis and, when available, the real Redis.
+// Each runs fn against miniredis and, when available, the real Redis,
+// and a Redis Cluster when REDIS_CLUSTER_ADDRS names its nodes (the CI
+// step that starts one sets it): there, a script or transaction over
+// keys of two slots fails with CROSSSLOT.
 func Each(t *testing.T, fn func(t *testing.T, b Backend)) {
 	t.Helper()
 	t.Run("miniredis", func(t *testing.T) { fn(t, Mini(t)) })
@@ -86,6 +91,34 @@ func Each(t *testing.T, fn func(t *testing.T, b Backend)) {
 		}
 		fn(t, b)
 	})
+	if os.Getenv("REDIS_CLUSTER_ADDRS") != "" {
+		t.Run("cluster", func(t *testing.T) { fn(t, Cluster(t)) })
+	}
+}
+
+// Cluster connects to the Redis Cluster whose nodes REDIS_CLUSTER_ADDRS
+// lists (comma-separated host:port); it fails the test when they do not
+// answer.
+func Cluster(t testing.TB) Backend {
+	t.Helper()
+	c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(os.Getenv("REDIS_CLUSTER_ADDRS"), ",")})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.Ping(ctx).Err(); err != nil {
+		c.Close()
+		t.Fatalf("Redis Cluster unreachable: %v", err)
+	}
+	b := Backend{Name: "cluster", Client: c, Prefix: Prefix()}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = c.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+			deletePrefix(node, b.Prefix)
+			return nil
+		})
+		c.Close()
+	})
+	return b
 }
 
 // Prefix returns a random key prefix.
@@ -103,4 +136,23 @@ func deletePrefix(c redis.UniversalClient, prefix string) {
 	for iter.Next(ctx) {
 		c.Del(ctx, iter.Val())
 	}
+}
+
+// Keys lists the keys matching pattern on every node (on a cluster, KEYS
+// and SCAN only see the node they are sent to).
+func (b Backend) Keys(ctx context.Context, pattern string) ([]string, error) {
+	cc, ok := b.Client.(*redis.ClusterClient)
+	if !ok {
+		return b.Client.Keys(ctx, pattern).Result()
+	}
+	var mu sync.Mutex
+	var all []string
+	err := cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+		keys, err := node.Keys(ctx, pattern).Result()
+		mu.Lock()
+		all = append(all, keys...)
+		mu.Unlock()
+		return err
+	})
+	return all, err
 }
