@@ -57,8 +57,9 @@ type wiring struct {
 	// rt is the production runtime's state (wire_runtime.go).
 	rt *runtimeParts
 	// followLetter schedules the reminder to follow up a letter made on
-	// made; set by the reminders feature, nil without it. Read when a
-	// button is pressed, so the order of the features does not matter.
+	// the given day; set by the reminders feature, nil without it. Read
+	// when a button is pressed, so the order of the features does not
+	// matter.
 	followLetter func(ctx context.Context, chatID int64, lang, letterID string, made time.Time) error
 }
 
