@@ -208,3 +208,19 @@ func TestPoolKeepsEachChatInOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestCommand(t *testing.T) {
+	for text, want := range map[string]string{
+		"/start":                      "start||true",
+		"  /Start@anefbot_bot v1234 ": "start|v1234|true",
+		"/forget\nplease":             "forget|please|true",
+		"/📎":                          "||false",
+		"hello /start":                "||false",
+		"/":                           "||false",
+	} {
+		name, arg, ok := bot.Command(text)
+		if got := fmt.Sprintf("%s|%s|%v", name, arg, ok); got != want {
+			t.Errorf("Command(%q) = %s, want %s", text, got, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/anefbot/anefbot/flows"
@@ -194,7 +195,7 @@ func (b *Bot) input(u Update) (flows.Input, bool) {
 		if text == "" {
 			return in, false
 		}
-		if name, arg, ok := command(text); ok {
+		if name, arg, ok := Command(text); ok {
 			in.Kind, in.Data, in.Arg = flows.Command, name, arg
 		} else {
 			in.Kind, in.Data = flows.Text, text
@@ -205,12 +206,18 @@ func (b *Bot) input(u Update) (flows.Input, bool) {
 	return in, true
 }
 
-// command splits "/start@anefbot payload" into "start" and "payload".
-func command(text string) (name, arg string, ok bool) {
+// Command splits "/start@anefbot payload" into "start" and "payload"; ok
+// is false for anything that is not a command. Every feature that takes
+// commands reads them through it, so they all agree on what a command is.
+func Command(text string) (name, arg string, ok bool) {
+	text = strings.TrimSpace(text)
 	if !strings.HasPrefix(text, "/") {
 		return "", "", false
 	}
-	head, arg, _ := strings.Cut(text[1:], " ")
+	head, arg := text[1:], ""
+	if i := strings.IndexFunc(head, unicode.IsSpace); i >= 0 {
+		head, arg = head[:i], head[i:]
+	}
 	head, _, _ = strings.Cut(head, "@")
 	head = strings.ToLower(head)
 	if !commandName(head) {
@@ -279,7 +286,7 @@ func (b *Bot) unsupported(ctx context.Context, u Update) error {
 // notPrivate: the bot only works in private chats, where what people say
 // stays between them and the bot. In a group it answers /start only.
 func (b *Bot) notPrivate(ctx context.Context, u Update) error {
-	name, _, ok := command(strings.TrimSpace(u.Text))
+	name, _, ok := Command(u.Text)
 	if u.Kind != Message || !ok || name != "start" {
 		return nil
 	}

@@ -101,7 +101,7 @@ func (s *Service) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
 			}
 		case bot.Message:
 			text := strings.TrimSpace(u.Text)
-			if name, arg, ok := command(text); ok {
+			if name, arg, ok := bot.Command(text); ok {
 				handled, err := s.command(ctx, b, u, name, arg)
 				if handled || err != nil {
 					return err
@@ -140,19 +140,6 @@ func (s *Service) command(ctx context.Context, b *bot.Bot, u bot.Update, name, a
 		}
 	}
 	return s.volunteerCommand(ctx, b, u, name, arg)
-}
-
-// command splits "/take@anefbot H-ABC" into "take" and "H-ABC".
-func command(text string) (name, arg string, ok bool) {
-	if !strings.HasPrefix(text, "/") {
-		return "", "", false
-	}
-	head, arg, _ := strings.Cut(text[1:], " ")
-	head, _, _ = strings.Cut(head, "@")
-	if head == "" {
-		return "", "", false
-	}
-	return strings.ToLower(head), strings.TrimSpace(arg), true
 }
 
 // press handles the handoff's buttons. Data is never trusted: every

@@ -163,19 +163,8 @@ func (s *Service) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
 	}
 }
 
-// command returns a message's command name, lower case, or "".
-func command(text string) string {
-	text = strings.TrimSpace(text)
-	if !strings.HasPrefix(text, "/") {
-		return ""
-	}
-	head, _, _ := strings.Cut(text[1:], " ")
-	head, _, _ = strings.Cut(head, "@")
-	return strings.ToLower(head)
-}
-
 func (s *Service) message(ctx context.Context, b *bot.Bot, u bot.Update, next bot.Handler) error {
-	cmd := command(u.Text)
+	cmd, _, _ := bot.Command(u.Text)
 	switch cmd {
 	case "start", "restart", "forget":
 		// Starting over drops the letter in preparation, then the

@@ -66,7 +66,7 @@ func (c *Commands) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
 		case u.Kind == bot.Callback && strings.HasPrefix(u.Data, dataPrefix):
 			return c.press(ctx, b, u)
 		case u.Kind == bot.Message:
-			switch name, _ := command(u.Text); name {
+			switch name, _, _ := bot.Command(u.Text); name {
 			case "privacy":
 				return c.privacy(ctx, b, u)
 			case "forget":

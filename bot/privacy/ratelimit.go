@@ -162,6 +162,6 @@ func minutes(d time.Duration) int { return max(1, int((d+time.Minute-1)/time.Min
 // startCommand reports whether u is /start, the one thing the bot answers
 // outside private chats.
 func startCommand(u bot.Update) bool {
-	name, ok := command(u.Text)
+	name, _, ok := bot.Command(u.Text)
 	return u.Kind == bot.Message && ok && name == "start"
 }

@@ -116,9 +116,8 @@ func (f *Feature) lang(b *bot.Bot, s flows.Session, code string) string {
 // isCommand reports whether text is /name (or /name@bot), with or
 // without arguments.
 func isCommand(text, name string) bool {
-	head, _, _ := strings.Cut(strings.TrimSpace(text), " ")
-	head, _, _ = strings.Cut(head, "@")
-	return strings.EqualFold(head, "/"+name)
+	got, _, ok := bot.Command(text)
+	return ok && got == name
 }
 
 func (f *Feature) press(ctx context.Context, b *bot.Bot, u bot.Update) error {
