@@ -7,7 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/intake"
 )
 
 // Config configures the Service. Zero durations take the defaults.
@@ -84,6 +87,20 @@ func NewService(cfg Config) *Service {
 const Prefix = "h:"
 
 func (s *Service) isAdmin(id int64) bool { return slices.Contains(s.cfg.Admins, id) }
+
+// Preload reads the chat's route (its case, the case it holds, the
+// département question) in the round trip in which the intake gate takes
+// the chat (an intake.Preload): typed text is relayed when there is one.
+func (s *Service) Preload(ctx context.Context, pipe redis.Pipeliner, u bot.Update) func(*intake.Unit, bool) {
+	text := strings.TrimSpace(u.Text)
+	if !u.Private || u.Kind != bot.Message || text == "" {
+		return nil
+	}
+	if _, _, ok := bot.Command(text); ok {
+		return nil
+	}
+	return s.st.preloadRoute(ctx, pipe, u.ChatID)
+}
 
 // Middleware takes the handoff's commands and buttons, and relays the
 // messages of a person and of the volunteer who holds their case; every

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/anefbot/anefbot/bot/intake"
 )
 
 // Errors of the queue.
@@ -147,17 +149,52 @@ type Route struct {
 }
 
 // RouteOf reads both mappings of a chat, and its answer to the
-// département question, in one round trip.
+// département question, in one round trip; in none when the intake gate
+// read them ahead for this update (taken once: a later call reads again).
 func (s *Store) RouteOf(ctx context.Context, chat int64) (Route, error) {
-	id := strconv.FormatInt(chat, 10)
+	if un := intake.For(ctx, chat); un != nil {
+		if r, ok := un.Get(routeKey(s.p)); ok {
+			un.Forget(routeKey(s.p))
+			return r.(Route), nil
+		}
+	}
 	pipe := s.rdb.Pipeline()
-	own := pipe.HGet(ctx, s.key("bychat"), id)
-	held := pipe.HGet(ctx, s.key("relay"), id)
-	dep := pipe.Get(ctx, s.depKey(chat))
+	read := s.queueRoute(ctx, pipe, chat)
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return Route{}, fmt.Errorf("load route: %w", err)
 	}
-	return Route{Own: own.Val(), Held: held.Val(), Dep: dep.Val()}, nil
+	r, _ := read()
+	return r, nil
+}
+
+// queueRoute puts the reads of a chat's route on pipe; read gives the
+// route once it has run (false when a read failed).
+func (s *Store) queueRoute(ctx context.Context, pipe redis.Pipeliner, chat int64) (read func() (Route, bool)) {
+	id := strconv.FormatInt(chat, 10)
+	own := pipe.HGet(ctx, s.key("bychat"), id)
+	held := pipe.HGet(ctx, s.key("relay"), id)
+	dep := pipe.Get(ctx, s.depKey(chat))
+	return func() (Route, bool) {
+		for _, c := range []*redis.StringCmd{own, held, dep} {
+			if err := c.Err(); err != nil && !errors.Is(err, redis.Nil) {
+				return Route{}, false
+			}
+		}
+		return Route{Own: own.Val(), Held: held.Val(), Dep: dep.Val()}, true
+	}
+}
+
+// routeKey names the chat's route in an intake Unit.
+type routeKey string
+
+// preloadRoute reads the chat's route in the intake gate's pipeline.
+func (s *Store) preloadRoute(ctx context.Context, pipe redis.Pipeliner, chat int64) func(*intake.Unit, bool) {
+	read := s.queueRoute(ctx, pipe, chat)
+	return func(un *intake.Unit, held bool) {
+		if r, ok := read(); ok && held {
+			un.Put(routeKey(s.p), r)
+		}
+	}
 }
 
 // Holder returns the volunteer holding a case, or 0 when it waits.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -41,10 +42,15 @@ type Options struct {
 	Logger    *slog.Logger
 }
 
-// Gate de-duplicates updates and holds chats. Safe for concurrent use.
+// Gate de-duplicates updates and holds chats. Safe for concurrent use
+// once every Preload is added.
 type Gate struct {
-	rdb redis.UniversalClient
-	opt Options
+	rdb      redis.UniversalClient
+	opt      Options
+	preloads []Preload
+	// scripts are every script sent by SHA1 in the gate's pipelines,
+	// loaded again when Redis forgot them.
+	scripts []*redis.Script
 }
 
 // New returns a Gate on rdb.
@@ -61,7 +67,18 @@ func New(rdb redis.UniversalClient, opt Options) *Gate {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	return &Gate{rdb: rdb, opt: opt}
+	return &Gate{rdb: rdb, opt: opt, scripts: []*redis.Script{acquire, release}}
+}
+
+// Add registers a feature's reads to make in the round trip that takes a
+// chat, and the scripts its Preload or its deferred writes send by SHA1
+// (loaded again after Redis forgot them). Add every Preload before the
+// gate handles updates.
+func (g *Gate) Add(p Preload, scripts ...*redis.Script) {
+	if p != nil {
+		g.preloads = append(g.preloads, p)
+	}
+	g.scripts = append(g.scripts, scripts...)
 }
 
 func (g *Gate) tag(chatID int64) string {
@@ -79,9 +96,10 @@ func (g *Gate) seenKey(u bot.Update) string {
 }
 
 // acquire takes the chat (1) or finds it held (0); taking it clears the
-// keys that an update from the person makes stale.
+// keys that an update from the person makes stale. Holding it already
+// (a pipeline sent again after NOSCRIPT) counts as taking it.
 var acquire = redis.NewScript(`
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) or redis.call('GET', KEYS[1]) == ARGV[1] then
   for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end
   return 1
 end
@@ -101,6 +119,12 @@ return 0`)
 // already; otherwise the caller must call Done with the token. One round
 // trip when the chat is free.
 func (g *Gate) Hold(ctx context.Context, u bot.Update) (token string, dup bool, err error) {
+	return g.hold(ctx, u, nil)
+}
+
+// hold is Hold; with a Unit, the first try also makes the preloads' reads
+// and keeps what they read in it.
+func (g *Gate) hold(ctx context.Context, u bot.Update, un *Unit) (token string, dup bool, err error) {
 	token = newToken()
 	keys := []string{g.leaseKey(u.ChatID)}
 	for _, k := range g.opt.Clear {
@@ -109,7 +133,8 @@ func (g *Gate) Hold(ctx context.Context, u bot.Update) (token string, dup bool, 
 	deadline := time.Now().Add(g.opt.Wait)
 	pause := 10 * time.Millisecond
 	for {
-		held, seen, err := g.try(ctx, u, keys, token)
+		held, seen, err := g.try(ctx, u, keys, token, un)
+		un = nil // reads are made once: a chat held elsewhere changes meanwhile
 		switch {
 		case err != nil:
 			return "", false, fmt.Errorf("hold chat: %w", err)
@@ -130,22 +155,45 @@ func (g *Gate) Hold(ctx context.Context, u bot.Update) (token string, dup bool, 
 	}
 }
 
-// try takes the lease and reads the update's mark in one pipeline; the
-// mark counts only if the lease was taken.
-func (g *Gate) try(ctx context.Context, u bot.Update, keys []string, token string) (held, seen bool, err error) {
+// try takes the lease and reads the update's mark in one pipeline, with
+// the preloads' reads when un is given; the mark and the reads count only
+// if the lease was taken.
+func (g *Gate) try(ctx context.Context, u bot.Update, keys []string, token string, un *Unit) (held, seen bool, err error) {
 	var acq *redis.Cmd
 	var mark *redis.IntCmd
+	var keeps []func(*Unit, bool)
 	err = g.pipelined(ctx, func(pipe redis.Pipeliner) {
 		acq = acquire.EvalSha(ctx, pipe, keys, token, g.opt.Lease.Milliseconds())
 		if u.ID != 0 {
 			mark = pipe.Exists(ctx, g.seenKey(u))
 		}
+		if un == nil {
+			return
+		}
+		keeps = keeps[:0]
+		for _, p := range g.preloads {
+			if keep := p(ctx, pipe, u); keep != nil {
+				keeps = append(keeps, keep)
+			}
+		}
 	})
-	if err != nil {
+	// The gate's own commands decide; a preload's failure is its own
+	// (it keeps nothing, and its feature reads again, and sees it).
+	if acq == nil {
 		return false, false, err
 	}
+	if err := acq.Err(); err != nil {
+		return false, false, err
+	}
+	if mark != nil && mark.Err() != nil {
+		return false, false, mark.Err()
+	}
 	held = acq.Val() == int64(1)
-	return held, mark != nil && mark.Val() == 1, nil
+	seen = mark != nil && mark.Val() == 1
+	for _, keep := range keeps {
+		keep(un, held && !seen)
+	}
+	return held, seen, nil
 }
 
 // pipelined runs fill's commands in one round trip. Scripts go by their
@@ -155,11 +203,11 @@ func (g *Gate) pipelined(ctx context.Context, fill func(redis.Pipeliner)) error 
 	for attempt := 0; ; attempt++ {
 		pipe := g.rdb.Pipeline()
 		fill(pipe)
-		_, err := pipe.Exec(ctx)
-		if err == nil || attempt > 0 || !redis.HasErrorPrefix(err, "NOSCRIPT") {
+		cmds, err := pipe.Exec(ctx)
+		if attempt > 0 || !noScript(cmds) {
 			return err
 		}
-		for _, s := range []*redis.Script{acquire, release} {
+		for _, s := range g.scripts {
 			if err := s.Load(ctx, g.rdb).Err(); err != nil {
 				return err
 			}
@@ -167,17 +215,54 @@ func (g *Gate) pipelined(ctx context.Context, fill func(redis.Pipeliner)) error 
 	}
 }
 
+// noScript reports whether a command of a pipeline failed because Redis
+// did not know its script.
+func noScript(cmds []redis.Cmder) bool {
+	for _, c := range cmds {
+		if err := c.Err(); err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+			return true
+		}
+	}
+	return false
+}
+
 // Done marks the update handled when handled is true, then frees the
 // chat.
 func (g *Gate) Done(ctx context.Context, u bot.Update, token string, handled bool) error {
+	return g.done(ctx, u, token, handled, nil)
+}
+
+// done is Done; when handled, un's deferred writes go in the same
+// pipeline, before the mark: the update's state and its "handled" mark
+// are written together. A write that fails its check (a session changed
+// while the chat was held: the lease was lost) is returned as an error;
+// the update stays marked, its replies having gone out.
+func (g *Gate) done(ctx context.Context, u bot.Update, token string, handled bool, un *Unit) error {
+	var checks []func() error
+	var mark *redis.StatusCmd
+	var rel *redis.Cmd
 	err := g.pipelined(ctx, func(pipe redis.Pipeliner) {
-		if handled && u.ID != 0 {
-			pipe.Set(ctx, g.seenKey(u), "1", SeenTTL)
+		checks, mark = nil, nil
+		if handled && un != nil {
+			checks = un.queue(ctx, pipe)
 		}
-		release.EvalSha(ctx, pipe, []string{g.leaseKey(u.ChatID)}, token)
+		if handled && u.ID != 0 {
+			mark = pipe.Set(ctx, g.seenKey(u), "1", SeenTTL)
+		}
+		rel = release.EvalSha(ctx, pipe, []string{g.leaseKey(u.ChatID)}, token)
 	})
-	if err != nil {
+	switch {
+	case rel == nil:
 		return fmt.Errorf("release chat: %w", err)
+	case mark != nil && mark.Err() != nil:
+		return fmt.Errorf("mark update handled: %w", mark.Err())
+	case rel.Err() != nil:
+		return fmt.Errorf("release chat: %w", rel.Err())
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return fmt.Errorf("write held back to the end of the update: %w", err)
+		}
 	}
 	return nil
 }
@@ -196,38 +281,49 @@ func (g *Gate) Forget(ctx context.Context, chatID int64) ([]string, error) {
 	return nil, nil
 }
 
-// keep renews the lease while an update runs, until stop is called.
+// keep renews the lease while an update runs, until stop is called. A
+// timer, not a goroutine: most updates end long before the first renewal.
 func (g *Gate) keep(ctx context.Context, chatID int64, token string) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(g.opt.Lease / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := renew.Run(ctx, g.rdb, []string{g.leaseKey(chatID)}, token, g.opt.Lease.Milliseconds()).Err(); err != nil && ctx.Err() == nil {
-					g.opt.Logger.Warn("renew chat lease", "chat", bot.ChatHash(chatID), "err", err)
-				}
-			}
+	ctx = context.WithoutCancel(ctx)
+	every := g.opt.Lease / 3
+	var mu sync.Mutex
+	stopped := false
+	var t *time.Timer
+	t = time.AfterFunc(every, func() {
+		if err := renew.Run(ctx, g.rdb, []string{g.leaseKey(chatID)}, token, g.opt.Lease.Milliseconds()).Err(); err != nil {
+			g.opt.Logger.Warn("renew chat lease", "chat", bot.ChatHash(chatID), "err", err)
 		}
-	}()
-	return func() { cancel(); <-done }
+		mu.Lock()
+		defer mu.Unlock()
+		if !stopped {
+			t.Reset(every)
+		}
+	})
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		t.Stop()
+	}
 }
 
-// Middleware runs each update under its chat's lease, once. An update
+// Middleware runs each update under its chat's lease, once, with a Unit
+// in its context: the preloads' reads made in the round trip that takes
+// the chat, the deferred writes sent in the one that frees it. An update
 // that failed for a passing reason (Redis, the lease) is not marked
-// handled and its error wraps ErrRetry; any other failure is final, so a
-// poisoned update cannot block its chat for ever.
+// handled, its deferred writes are dropped, and its error wraps ErrRetry;
+// any other failure is final, so a poisoned update cannot block its chat
+// for ever.
 func (g *Gate) Middleware(_ *bot.Bot, next bot.Handler) bot.Handler {
 	return func(ctx context.Context, u bot.Update) error {
 		if u.ChatID == 0 {
 			return next(ctx, u)
 		}
-		token, dup, err := g.Hold(ctx, u)
+		// Every Redis request made for the update carries its Unit, the
+		// gate's own included: a hook can tell them from background work.
+		un := newUnit(u.ChatID)
+		ctx = un.with(ctx)
+		token, dup, err := g.hold(ctx, u, un)
 		if err != nil {
 			return fmt.Errorf("%w: %w", ErrRetry, err)
 		}
@@ -238,8 +334,14 @@ func (g *Gate) Middleware(_ *bot.Bot, next bot.Handler) bot.Handler {
 		herr := next(ctx, u)
 		stop()
 		retry := herr != nil && Transient(herr)
-		if err := g.Done(context.WithoutCancel(ctx), u, token, !retry); err != nil {
+		if err := g.done(context.WithoutCancel(ctx), u, token, !retry, un); err != nil {
 			g.opt.Logger.Error("release chat", "chat", bot.ChatHash(u.ChatID), "update_id", u.ID, "err", err)
+			if herr == nil && Transient(err) {
+				// Neither the state nor the mark may have been written:
+				// the update is handled again.
+				herr = err
+				retry = true
+			}
 		}
 		if retry {
 			return fmt.Errorf("%w: %w", ErrRetry, herr)

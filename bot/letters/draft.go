@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/anefbot/anefbot/bot/intake"
 )
 
 // DefaultDraftTTL is how long a letter being prepared is kept without
@@ -72,9 +74,17 @@ func (s *Store) Key(chatID int64) string {
 }
 
 // Load returns the chat's draft; ok is false when there is none (never
-// started, produced, cancelled or expired).
+// started, produced, cancelled or expired). A draft the intake gate read
+// ahead for this update is taken from its Unit, once: a second Load reads
+// Redis, where the update's own saves went.
 func (s *Store) Load(ctx context.Context, chatID int64) (d Draft, ok bool, err error) {
 	key := s.Key(chatID)
+	if un := intake.For(ctx, chatID); un != nil {
+		if m, found := un.Get(draftKey(key)); found {
+			un.Forget(draftKey(key))
+			return m.(draftMemo).d, m.(draftMemo).ok, nil
+		}
+	}
 	data, err := s.rdb.Get(ctx, key).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return Draft{}, false, nil
@@ -82,18 +92,52 @@ func (s *Store) Load(ctx context.Context, chatID int64) (d Draft, ok bool, err e
 	if err != nil {
 		return Draft{}, false, fmt.Errorf("load letter draft: %w", err)
 	}
+	d, ok = s.decode(key, data)
+	return d, ok, nil
+}
+
+// decode opens and reads a stored draft; false when it cannot be read.
+func (s *Store) decode(key string, data []byte) (d Draft, ok bool) {
 	if s.sealer != nil {
+		var err error
 		if data, err = s.sealer.Open(data, []byte(key)); err != nil {
 			// Sealed with a key no longer configured: the draft is lost,
 			// the person starts the letter again.
-			return Draft{}, false, nil
+			return Draft{}, false
 		}
 	}
 	if err := json.Unmarshal(data, &d); err != nil {
 		// A draft written by an incompatible version: start again.
-		return Draft{}, false, nil
+		return Draft{}, false
 	}
-	return d, true, nil
+	return d, true
+}
+
+// draftKey names a chat's draft in an intake Unit; draftMemo is what it
+// keeps.
+type draftKey string
+
+type draftMemo struct {
+	d      Draft
+	ok     bool // d was read
+	exists bool // a draft is stored, readable or not
+}
+
+// preload reads the chat's draft in the intake gate's pipeline.
+func (s *Store) preload(ctx context.Context, pipe redis.Pipeliner, chatID int64) func(*intake.Unit, bool) {
+	key := s.Key(chatID)
+	cmd := pipe.Get(ctx, key)
+	return func(un *intake.Unit, held bool) {
+		data, err := cmd.Bytes()
+		switch {
+		case !held:
+		case errors.Is(err, redis.Nil):
+			un.Put(draftKey(key), draftMemo{})
+		case err == nil:
+			d, ok := s.decode(key, data)
+			un.Put(draftKey(key), draftMemo{d: d, ok: ok, exists: true})
+		}
+	}
 }
 
 // Save stores the draft and restarts its expiry.
@@ -103,6 +147,9 @@ func (s *Store) Save(ctx context.Context, chatID int64, d Draft) error {
 		return fmt.Errorf("encode letter draft: %w", err)
 	}
 	key := s.Key(chatID)
+	if un := intake.For(ctx, chatID); un != nil {
+		un.Forget(draftKey(key))
+	}
 	if s.sealer != nil {
 		data = s.sealer.Seal(data, []byte(key))
 	}
@@ -113,7 +160,16 @@ func (s *Store) Save(ctx context.Context, chatID int64, d Draft) error {
 }
 
 // Delete removes the chat's draft and reports whether there was one.
+// Without a draft, as read ahead for this update, it costs nothing: only
+// the chat's own updates write its draft, and the chat is held.
 func (s *Store) Delete(ctx context.Context, chatID int64) (bool, error) {
+	if un := intake.For(ctx, chatID); un != nil {
+		m, read := un.Get(draftKey(s.Key(chatID)))
+		un.Forget(draftKey(s.Key(chatID)))
+		if read && !m.(draftMemo).exists {
+			return false, nil
+		}
+	}
 	n, err := s.rdb.Del(ctx, s.Key(chatID)).Result()
 	if err != nil {
 		return false, fmt.Errorf("delete letter draft: %w", err)

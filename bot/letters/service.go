@@ -7,7 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/intake"
 	"github.com/anefbot/anefbot/flows"
 )
 
@@ -136,6 +139,38 @@ func parseData(s string) (seq int, option string, ok bool) {
 	num, option, ok := strings.Cut(rest, ":")
 	seq, err := strconv.Atoi(num)
 	return seq, option, ok && err == nil && option != ""
+}
+
+// Preload reads the chat's draft in the round trip in which the intake
+// gate takes the chat (an intake.Preload), for the updates Middleware
+// reads it for.
+func (s *Service) Preload(ctx context.Context, pipe redis.Pipeliner, u bot.Update) func(*intake.Unit, bool) {
+	if !readsDraft(u) {
+		return nil
+	}
+	return s.store.preload(ctx, pipe, u.ChatID)
+}
+
+// readsDraft reports whether Middleware reads or drops the chat's draft
+// to handle u: the letter's own buttons (but "remind me"); typed text,
+// /cancel and /back, which answer the letter's question when one is
+// being prepared; /start, /restart and "start again", which drop it.
+func readsDraft(u bot.Update) bool {
+	if !u.Private {
+		return false
+	}
+	switch u.Kind {
+	case bot.Callback:
+		_, opt, ok := parseData(u.Data)
+		return strings.HasPrefix(u.Data, pressPrefix) && !(ok && strings.HasPrefix(opt, "remind=")) ||
+			strings.HasSuffix(u.Data, ":@restart")
+	case bot.Message:
+		switch cmd, _, _ := bot.Command(u.Text); cmd {
+		case "", "cancel", "back", "start", "restart":
+			return true
+		}
+	}
+	return false
 }
 
 // Middleware takes the person's answers and button presses while a letter

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/intake"
 )
 
 // Rate is how many updates one chat may send in a window, and how long it
@@ -104,18 +105,61 @@ func (l *Limiter) Allow(ctx context.Context, chatID, userID int64) (Verdict, err
 	if l.rate.Updates == 0 || (l.exempt != nil && l.exempt(userID)) {
 		return Pass, nil
 	}
-	args := []any{l.rate.Per.Milliseconds(), l.rate.Mute.Milliseconds(), l.rate.Updates}
-	n, err := countScript.Run(ctx, l.rdb, []string{l.Key(chatID)}, args...).Int64()
-	switch {
-	case err != nil:
+	n, err := countScript.Run(ctx, l.rdb, []string{l.Key(chatID)}, l.args()...).Int64()
+	if err != nil {
 		return Pass, fmt.Errorf("rate limit: %w", err)
-	case n <= int64(l.rate.Updates):
-		return Pass, nil
-	case n == int64(l.rate.Updates)+1:
-		return Warn, nil
-	default:
-		return Drop, nil
 	}
+	return l.verdict(n), nil
+}
+
+func (l *Limiter) args() []any {
+	return []any{l.rate.Per.Milliseconds(), l.rate.Mute.Milliseconds(), l.rate.Updates}
+}
+
+// verdict reads the count of the window, this update included.
+func (l *Limiter) verdict(n int64) Verdict {
+	switch {
+	case n <= int64(l.rate.Updates):
+		return Pass
+	case n == int64(l.rate.Updates)+1:
+		return Warn
+	default:
+		return Drop
+	}
+}
+
+// verdictKey names an update's verdict in its intake Unit.
+type verdictKey string
+
+// Preload counts the update in the round trip in which the intake gate
+// takes the chat (an intake.Preload). The count holds whether or not the
+// chat was free: the update came, once.
+func (l *Limiter) Preload(ctx context.Context, pipe redis.Pipeliner, u bot.Update) func(*intake.Unit, bool) {
+	if !counted(u) || l.rate.Updates == 0 || (l.exempt != nil && l.exempt(u.UserID)) {
+		return nil
+	}
+	key := l.Key(u.ChatID)
+	cmd := countScript.EvalSha(ctx, pipe, []string{key}, l.args()...)
+	return func(un *intake.Unit, _ bool) {
+		if n, err := cmd.Int64(); err == nil {
+			un.Put(verdictKey(key), l.verdict(n))
+		}
+	}
+}
+
+// Scripts are the scripts the limiter sends by SHA1 in the gate's
+// pipeline.
+func (l *Limiter) Scripts() []*redis.Script { return []*redis.Script{countScript} }
+
+// check is Allow, answered by the update's intake Unit when the gate
+// counted the update already.
+func (l *Limiter) check(ctx context.Context, u bot.Update) (Verdict, error) {
+	if un := intake.For(ctx, u.ChatID); un != nil {
+		if v, ok := un.Get(verdictKey(l.Key(u.ChatID))); ok {
+			return v.(Verdict), nil
+		}
+	}
+	return l.Allow(ctx, u.ChatID, u.UserID)
 }
 
 // Forget erases the chat's counter; it is a Forgetter. It names nothing:
@@ -132,10 +176,10 @@ func (l *Limiter) Forget(ctx context.Context, chatID int64) ([]string, error) {
 // warning in the person's language.
 func (l *Limiter) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
 	return func(ctx context.Context, u bot.Update) error {
-		if !u.Private && !startCommand(u) {
+		if !counted(u) {
 			return next(ctx, u) // answered by nothing: nothing to count, nothing to keep
 		}
-		v, err := l.Allow(ctx, u.ChatID, u.UserID)
+		v, err := l.check(ctx, u)
 		if err != nil {
 			b.Logger().Warn("rate limit unavailable", "chat", bot.ChatHash(u.ChatID), "err", err)
 		}
@@ -158,6 +202,11 @@ func (l *Limiter) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
 }
 
 func minutes(d time.Duration) int { return max(1, int((d+time.Minute-1)/time.Minute)) }
+
+// counted reports whether an update counts towards its chat's limit: in
+// private chats all do; elsewhere only /start, the one thing the bot
+// answers there.
+func counted(u bot.Update) bool { return u.Private || startCommand(u) }
 
 // startCommand reports whether u is /start, the one thing the bot answers
 // outside private chats.

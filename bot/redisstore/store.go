@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/intake"
 	"github.com/anefbot/anefbot/flows"
 )
 
@@ -74,12 +75,24 @@ func (s *Store) Key(chatID int64) string {
 	return s.prefix + "{c:" + strconv.FormatInt(chatID, 10) + "}:s"
 }
 
-// Load implements bot.SessionStore: one HMGET.
+// Load implements bot.SessionStore: one HMGET, or none when the update's
+// intake Unit read the session already (Preload).
 func (s *Store) Load(ctx context.Context, chatID int64) (flows.Session, error) {
-	vals, err := s.rdb.HMGet(ctx, s.Key(chatID), "v", "d").Result()
+	key := s.Key(chatID)
+	if un := intake.For(ctx, chatID); un != nil {
+		if m, ok := un.Get(memoKey(key)); ok {
+			return m.(memo).sess, nil
+		}
+	}
+	vals, err := s.rdb.HMGet(ctx, key, "v", "d").Result()
 	if err != nil {
 		return flows.Session{}, err
 	}
+	return s.parse(vals)
+}
+
+// parse reads HMGET's answer: version, then data.
+func (s *Store) parse(vals []any) (flows.Session, error) {
 	vs, _ := vals[0].(string)
 	ds, _ := vals[1].(string)
 	if vs == "" || ds == "" {
@@ -100,6 +113,38 @@ func (s *Store) Load(ctx context.Context, chatID int64) (flows.Session, error) {
 	return sess, nil
 }
 
+// memoKey names a session in an intake Unit; memo is what it keeps: the
+// session as the update sees it, and the version Redis holds, which the
+// deferred write expects.
+type memoKey string
+
+type memo struct {
+	sess flows.Session
+	base int64
+}
+
+// Preload reads the chat's session in the round trip that takes the chat
+// (an intake.Preload), so that Load costs nothing during the update.
+// Callers must treat a loaded session as read-only (the engine steps on a
+// copy).
+func (s *Store) Preload(ctx context.Context, pipe redis.Pipeliner, u bot.Update) func(*intake.Unit, bool) {
+	key := s.Key(u.ChatID)
+	cmd := pipe.HMGet(ctx, key, "v", "d")
+	return func(un *intake.Unit, held bool) {
+		if !held || cmd.Err() != nil {
+			return
+		}
+		sess, err := s.parse(cmd.Val())
+		if err != nil {
+			return // Load reads it again, and says what is wrong
+		}
+		un.Put(memoKey(key), memo{sess: sess, base: sess.Version})
+	}
+}
+
+// Scripts are the scripts the store sends by SHA1 in the gate's pipeline.
+func (s *Store) Scripts() []*redis.Script { return []*redis.Script{saveScript} }
+
 // saveScript writes the session only if its version is unchanged.
 // KEYS[1] session key; ARGV[1] expected version, ARGV[2] data, ARGV[3] TTL
 // in milliseconds. Returns the new version, or -1 on conflict.
@@ -113,14 +158,23 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return nv
 `)
 
-// Save implements bot.SessionStore: one EVALSHA.
+// Save implements bot.SessionStore: one EVALSHA; within an intake Unit
+// that preloaded the session, none: the compare-and-swap is held back to
+// the end of the update and sent with its "handled" mark. Until then the
+// Unit answers Load with the saved session.
 func (s *Store) Save(ctx context.Context, chatID int64, sess flows.Session) (int64, error) {
 	data, err := s.codec.Encode(sess)
 	if err != nil {
 		return 0, fmt.Errorf("encode session: %w", err)
 	}
+	key := s.Key(chatID)
+	if un := intake.For(ctx, chatID); un != nil {
+		if m, ok := un.Get(memoKey(key)); ok {
+			return s.saveLater(un, key, m.(memo), sess, data)
+		}
+	}
 	args := []any{strconv.FormatInt(sess.Version, 10), data, s.ttl.Milliseconds()}
-	v, err := saveScript.Run(ctx, s.rdb, []string{s.Key(chatID)}, args...).Int64()
+	v, err := saveScript.Run(ctx, s.rdb, []string{key}, args...).Int64()
 	if err != nil {
 		return 0, err
 	}
@@ -130,9 +184,47 @@ func (s *Store) Save(ctx context.Context, chatID int64, sess flows.Session) (int
 	return v, nil
 }
 
-// Delete erases a chat's session.
+// saveLater defers the compare-and-swap of sess to the end of the update.
+// However often the update saves, Redis gets the last state once, with
+// the version it held at the start, and ends one version further.
+func (s *Store) saveLater(un *intake.Unit, key string, m memo, sess flows.Session, data []byte) (int64, error) {
+	if sess.Version != m.sess.Version {
+		return 0, bot.ErrConflict
+	}
+	sess.Version = m.base + 1
+	un.Put(memoKey(key), memo{sess: sess, base: m.base})
+	args := []any{strconv.FormatInt(m.base, 10), data, s.ttl.Milliseconds()}
+	un.Defer(memoKey(key), func(ctx context.Context, pipe redis.Pipeliner) func() error {
+		cmd := saveScript.EvalSha(ctx, pipe, []string{key}, args...)
+		return func() error {
+			v, err := cmd.Int64()
+			switch {
+			case err != nil:
+				return fmt.Errorf("save session: %w", err)
+			case v < 0:
+				return fmt.Errorf("save session: %w", bot.ErrConflict)
+			}
+			return nil
+		}
+	})
+	return sess.Version, nil
+}
+
+// Delete erases a chat's session (and forgets any save held back).
 func (s *Store) Delete(ctx context.Context, chatID int64) error {
-	return s.rdb.Del(ctx, s.Key(chatID)).Err()
+	_, err := s.Erase(ctx, chatID)
+	return err
+}
+
+// Erase is Delete, and reports whether there was a session (/forget says
+// so).
+func (s *Store) Erase(ctx context.Context, chatID int64) (bool, error) {
+	key := s.Key(chatID)
+	if un := intake.For(ctx, chatID); un != nil {
+		un.Forget(memoKey(key))
+	}
+	n, err := s.rdb.Del(ctx, key).Result()
+	return n > 0, err
 }
 
 // ErrUnavailable wraps a Redis that does not answer a ping.

@@ -29,6 +29,9 @@ type Main struct {
 	Stderr io.Writer
 	// Clock is the bot's clock; tests set a fixed one.
 	Clock func() time.Time
+	// RedisHook, when set, sees every request to Redis (tests count the
+	// round trips of an update with it).
+	RedisHook redis.Hook
 
 	rdb  redis.UniversalClient
 	mini *miniredis.Miniredis
@@ -127,6 +130,10 @@ func (m *Main) runBot(ctx context.Context) error {
 		}
 	}
 	w.bot.Engine = flows.NewEngine(graph, w.engine)
+	// The session last: features (privacy) may have replaced the store.
+	if st, ok := w.bot.Store.(*redisstore.Store); ok {
+		w.preload(st.Preload, st.Scripts()...)
+	}
 	if w.terminal {
 		return m.runTerminal(ctx, w)
 	}
@@ -189,6 +196,9 @@ func (m *Main) openRedis(ctx context.Context, cfg Config) error {
 		}
 		m.mini = mini
 		m.rdb = redis.NewClient(&redis.Options{Addr: mini.Addr()})
+		if m.RedisHook != nil {
+			m.rdb.AddHook(m.RedisHook)
+		}
 		fmt.Fprintln(m.Stderr, "anefbot: conversations are kept in an embedded in-memory store (miniredis) and lost on exit; set REDIS_URL=redis://localhost:6379/0 to use a real Redis.")
 		return nil
 	}
@@ -197,6 +207,9 @@ func (m *Main) openRedis(ctx context.Context, cfg Config) error {
 		return err
 	}
 	m.rdb = redis.NewUniversalClient(opts)
+	if m.RedisHook != nil {
+		m.rdb.AddHook(m.RedisHook)
+	}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	return redisstore.Ping(pctx, m.rdb)

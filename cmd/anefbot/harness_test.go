@@ -37,6 +37,13 @@ var testNow = time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
 // a Redis URL for backend.
 func startBot(t *testing.T, b redistest.Backend, env map[string]string) *harness {
 	t.Helper()
+	return startBotWith(t, b, env, nil)
+}
+
+// startBotWith is startBot with a change to the Main before it runs
+// (a Redis hook…).
+func startBotWith(t *testing.T, b redistest.Backend, env map[string]string, change func(*Main)) *harness {
+	t.Helper()
 	api := telegramtest.New(t)
 	vars := map[string]string{
 		"TELEGRAM_BOT_TOKEN":    telegramtest.Token,
@@ -61,6 +68,9 @@ func startBot(t *testing.T, b redistest.Backend, env map[string]string) *harness
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{t: t, api: api, done: make(chan error, 1), redis: b}
 	m.Clock = h.now
+	if change != nil {
+		change(m)
+	}
 	go func() { h.done <- m.Run(ctx, nil); m.Close() }()
 	h.stop = func() {
 		cancel()

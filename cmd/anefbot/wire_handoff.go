@@ -112,6 +112,7 @@ func setupHandoff(w *wiring) error {
 		return svc.Middleware(b, next)
 	})
 	w.forgetters = append(w.forgetters, svc.Forgetter(bound.Get))
+	w.preload(svc.Preload)
 	w.effect("offer:"+handoffOfferID, svc.OfferEffect)
 	w.effect("offer:"+handoffUrgentOfferID, svc.OfferEffect)
 	// Urgent plans offer a human first (anef.md §8 T-URGENT).

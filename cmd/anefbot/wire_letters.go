@@ -35,6 +35,7 @@ func setupLetters(w *wiring) error {
 	w.engine.Help = append(w.engine.Help, "letters_help")
 	w.effect("offer:"+letters.OfferID, svc.Start)
 	w.bot.Middlewares = append(w.bot.Middlewares, svc.Middleware)
+	w.preload(svc.Preload)
 	w.forgetters = append(w.forgetters, svc.Forget)
 	return nil
 }

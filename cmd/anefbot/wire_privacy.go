@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/anefbot/anefbot/bot"
@@ -62,10 +61,7 @@ func setupPrivacy(w *wiring) error {
 	limiter := privacy.NewLimiter(w.rdb, w.cfg.RedisPrefix, rate, roles.IsAdmin)
 	store := sessionStore(w)
 	cmds := privacy.NewCommands(privacy.Config{
-		EraseSession: func(ctx context.Context, chatID int64) (bool, error) {
-			n, err := w.rdb.Del(ctx, store.Key(chatID)).Result()
-			return n > 0, err
-		},
+		EraseSession: store.Erase,
 		// Read at /forget time: features set up after this one add theirs.
 		Forgetters:    func() []bot.Forgetter { return w.forgetters },
 		Sweep:         privacy.Sweep(w.rdb, w.cfg.RedisPrefix),
@@ -73,6 +69,7 @@ func setupPrivacy(w *wiring) error {
 		Clock:         w.bot.Clock,
 	})
 	w.forgetters = append(w.forgetters, limiter.Forget)
+	w.preload(limiter.Preload, limiter.Scripts()...)
 	w.bot.Middlewares = append(w.bot.Middlewares, limiter.Middleware, cmds.Middleware)
 	w.engine.Help = append(w.engine.Help, "help_privacy")
 	w.commands = append(w.commands, command{"privacy", "privacy_cmd_privacy"}, command{"forget", "privacy_cmd_forget"})

@@ -63,6 +63,7 @@ func setupRuntime(w *wiring) error {
 		Duplicate: w.rt.metrics.duplicates.Inc,
 		Logger:    w.log.With("component", "intake"),
 	})
+	w.gate = gate
 	w.bot.Middlewares = append(w.bot.Middlewares, w.rt.metrics.middleware, gate.Middleware, w.rt.typing(rc.TypingAfter))
 	w.forgetters = append(w.forgetters, gate.Forget)
 	w.wrapSender = append(w.wrapSender, func(s bot.Sender) bot.Sender {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/anefbot/anefbot/bot"
 	"github.com/anefbot/anefbot/bot/crypt"
+	"github.com/anefbot/anefbot/bot/intake"
 	"github.com/anefbot/anefbot/flows"
 	"github.com/anefbot/anefbot/locales"
 )
@@ -54,6 +55,8 @@ type wiring struct {
 	// person blocked the bot): a feature may skip such chats. nil in the
 	// terminal. Background messages to them are dropped by the outbox.
 	unreachable func(ctx context.Context, chatID int64) (bool, error)
+	// gate is the intake gate (wire_runtime.go); nil in the terminal.
+	gate *intake.Gate
 	// rt is the production runtime's state (wire_runtime.go).
 	rt *runtimeParts
 	// followLetter schedules the reminder to follow up a letter made on
@@ -85,6 +88,16 @@ func sortedFeatures() []feature {
 	out := append([]feature(nil), features...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].order < out[j].order })
 	return out
+}
+
+// preload has the intake gate make a feature's reads in the round trip
+// that takes the chat (see intake.Unit), with the scripts the feature
+// sends by SHA1 in the gate's pipelines. Nothing in the terminal, which
+// has no gate.
+func (w *wiring) preload(p intake.Preload, scripts ...*redis.Script) {
+	if w.gate != nil {
+		w.gate.Add(p, scripts...)
+	}
 }
 
 // effect registers an effect handler.
