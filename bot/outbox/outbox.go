@@ -125,8 +125,9 @@ func New(next bot.Sender, opt Options) *Outbox {
 // Send implements bot.Sender: it queues m (cut in parts if too long) and
 // returns once every part is accepted, or with the first failure. A
 // background message to a chat marked unreachable is dropped with
-// bot.ErrUnreachable. If ctx ends first the message stays queued and is
-// still sent.
+// bot.ErrUnreachable. A part that may leave at once is sent from the
+// caller's goroutine; otherwise, if ctx ends first, Send returns and the
+// message stays queued and is still sent.
 func (o *Outbox) Send(ctx context.Context, m bot.Out) error {
 	if m.Background && o.opt.Marker != nil {
 		if gone, err := o.opt.Marker.Unreachable(ctx, m.ChatID); err == nil && gone {
@@ -136,7 +137,9 @@ func (o *Outbox) Send(ctx context.Context, m bot.Out) error {
 	}
 	for _, part := range Split(m) {
 		j := &job{out: part, result: make(chan error, 1)}
-		if err := o.enqueue(j); err != nil {
+		if o.direct(j, time.Now()) {
+			o.send(j)
+		} else if err := o.enqueue(j); err != nil {
 			return err
 		}
 		select {
@@ -178,6 +181,26 @@ func (o *Outbox) enqueue(j *job) error {
 	o.mu.Unlock()
 	o.poke()
 	return nil
+}
+
+// direct reports whether j may leave at once from the caller's own
+// goroutine: nothing waits (so nothing is overtaken, in its chat or its
+// lane), and the pacing allows it now. It then counts the send as
+// picked. A busy bot's replies skip two hand-offs between goroutines
+// this way; everything else goes through the queue.
+func (o *Outbox) direct(j *job, now time.Time) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.closed || len(o.lanes[interactive])+len(o.lanes[background]) > 0 ||
+		later(now, o.paused, o.nextAt) > 0 || o.inFlight >= o.opt.Parallel {
+		return false
+	}
+	c := o.chat(j.out.ChatID, now)
+	if c.busy || c.readyIn(o.opt.ChatRate) > 0 {
+		return false
+	}
+	o.take(c, now)
+	return true
 }
 
 func (o *Outbox) poke() {

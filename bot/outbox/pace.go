@@ -120,11 +120,14 @@ func (o *Outbox) send(j *job) {
 		}
 		o.lanes[lane] = append([]*job{j}, o.lanes[lane]...)
 	}
+	waiting := len(o.lanes[interactive])+len(o.lanes[background]) > 0
 	o.mu.Unlock()
 	if final {
 		o.finish(j, err, result)
 	}
-	o.poke()
+	if waiting {
+		o.poke() // the chat, or a place in flight, is free for the next
+	}
 }
 
 // settle decides what a try's error means: final or not, and its result.
