@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net"
 	"net/http"
 	"strconv"
@@ -75,6 +76,13 @@ func (f *fakeAPI) handedOut() int64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.handed
+}
+
+// calls returns how many requests the bot made so far, by Bot API method.
+func (f *fakeAPI) calls() map[string]int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return maps.Clone(f.methods)
 }
 
 // backlog returns how many updates wait for the bot to take them.

@@ -154,6 +154,11 @@ type Run struct {
 	// RedisCalls breaks RedisCmds down by command; commands run inside a
 	// Lua script appear both under EVALSHA and under their own name.
 	RedisCalls map[string]float64 `json:"redis_calls_per_update"`
+	// APICalls is the bot's requests to the Bot API per update, by method
+	// (getUpdates, sendMessage, answerCallbackQuery…), and APITotal their
+	// sum: with Redis round trips, the network work an update costs.
+	APICalls map[string]float64 `json:"api_calls_per_update"`
+	APITotal float64            `json:"api_calls_per_update_total"`
 	// RedisTrips is measured with -round-trips only.
 	RedisTrips     float64 `json:"redis_round_trips_per_update,omitempty"`
 	Messages       int64   `json:"messages"`
@@ -278,6 +283,11 @@ func printRuns(w io.Writer, runs []Run) {
 	if last.RedisTrips > 0 {
 		fmt.Fprintf(w, "Redis round trips per update (%d people): %.2f\n", last.People, last.RedisTrips)
 	}
+	fmt.Fprintf(w, "Bot API calls per update (%d people): %.2f:", last.People, last.APITotal)
+	for _, name := range slices.Sorted(maps.Keys(last.APICalls)) {
+		fmt.Fprintf(w, " %s %.2f", name, last.APICalls[name])
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Redis memory grew by %.0f bytes per person who started (%d people)\n", last.RedisBytesPerPerson, last.People)
 	fmt.Fprintf(w, "Redis calls per update (%d people):", last.People)
 	for _, name := range slices.Sorted(maps.Keys(last.RedisCalls)) {
@@ -364,7 +374,7 @@ func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latenc
 	if err != nil {
 		return Run{}, err
 	}
-	up0, un0, trips0 := api.handedOut(), c.unanswered.Load(), trips()
+	up0, un0, trips0, calls0 := api.handedOut(), c.unanswered.Load(), trips(), api.calls()
 	if !sleep(ctx, o.duration) {
 		return Run{}, ctx.Err()
 	}
@@ -396,6 +406,14 @@ func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latenc
 		if o.trips {
 			r.RedisTrips = float64(trips()-trips0) / u
 		}
+		r.APICalls = map[string]float64{}
+		for method, n := range api.calls() {
+			if d := n - calls0[method]; d > 0 {
+				r.APICalls[method] = math.Round(float64(d)/u*100) / 100
+				r.APITotal += float64(d) / u
+			}
+		}
+		r.APITotal = math.Round(r.APITotal*100) / 100
 		r.RedisCalls = map[string]float64{}
 		for name, n := range red1.calls {
 			if d := n - red0.calls[name]; d > 0 && name != "info" {
