@@ -11,7 +11,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,24 +30,9 @@ import (
 // pipeline (a pipeline is one round trip).
 type roundTrips struct{ n atomic.Int64 }
 
-func (h *roundTrips) DialHook(next redis.DialHook) redis.DialHook {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		return next(ctx, network, addr)
-	}
-}
-
-func (h *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		h.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-
-func (h *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		h.n.Add(1)
-		return next(ctx, cmds)
-	}
+// hook counts every round trip of the client it is added to.
+func (h *roundTrips) hook() redistest.Trips {
+	return redistest.Trips{Trip: func(context.Context, []redis.Cmder) { h.n.Add(1) }}
 }
 
 // lastKeyboard is a Sender that keeps the latest keyboard sent, so a
@@ -125,7 +109,7 @@ func newPathEnv(tb testing.TB, be redistest.Backend) pathEnv {
 		langs = append(langs, flows.Language{Code: l.Code, Name: l.Name})
 	}
 	env := pathEnv{sender: &lastKeyboard{}, trips: &roundTrips{}}
-	be.Client.AddHook(env.trips)
+	be.Client.AddHook(env.trips.hook())
 	// Short-lived keys: nothing a benchmark writes outlives it for long.
 	env.store = redisstore.New(be.Client, redisstore.WithPrefix(be.Prefix), redisstore.WithTTL(10*time.Minute))
 	env.bot, err = bot.New(bot.Config{

@@ -2,10 +2,9 @@ package redisstore_test
 
 import (
 	"context"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/anefbot/anefbot/bot/internal/cputime"
 	"github.com/anefbot/anefbot/bot/redistest"
 )
 
@@ -21,18 +20,11 @@ func BenchmarkRoundTrip(b *testing.B) {
 		b.Skip("REDIS_URL not set: a round trip to a Redis in this process would count the server's CPU too")
 	}
 	ctx := context.Background()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		if err := be.Client.Ping(ctx).Err(); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
-}
-
-// processCPU is the user and system CPU time of this process so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 }

@@ -12,13 +12,14 @@ package reminders
 import (
 	"context"
 	"fmt"
-	"net"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/anefbot/anefbot/bot/redistest"
 )
 
 // commandStat is one line of INFO commandstats.
@@ -84,7 +85,7 @@ type tripCounter struct {
 	sent  map[string]int64
 }
 
-func (h *tripCounter) count(cmds ...redis.Cmder) {
+func (h *tripCounter) count(_ context.Context, cmds []redis.Cmder) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.trips++
@@ -114,19 +115,8 @@ func (h *tripCounter) snapshot() (int64, map[string]int64) {
 	return h.trips, sent
 }
 
-func (h *tripCounter) DialHook(next redis.DialHook) redis.DialHook {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		return next(ctx, network, addr)
-	}
-}
-
-func (h *tripCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { h.count(cmd); return next(ctx, cmd) }
-}
-
-func (h *tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error { h.count(cmds...); return next(ctx, cmds) }
-}
+// hook counts every round trip of the client it is added to.
+func (h *tripCounter) hook() redistest.Trips { return redistest.Trips{Trip: h.count} }
 
 // redisCost is a reading of Redis's command statistics taken before a
 // benchmark's timed loop, with the client's counts started afresh.

@@ -71,7 +71,7 @@ func benchStore(b *testing.B) (*Store, *tripCounter, func(chats int)) {
 		b.Skip("REDIS_URL not set: reminders at scale need a real Redis")
 	}
 	trips := &tripCounter{}
-	be.Client.AddHook(trips)
+	be.Client.AddHook(trips.hook())
 	st := NewStore(be.Client, be.Prefix)
 	chats := 0
 	b.Cleanup(func() {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"net"
 	"strconv"
 	"sync"
 	"testing"
@@ -25,7 +24,7 @@ type updateTrips struct {
 	order []*intake.Unit
 }
 
-func (c *updateTrips) count(ctx context.Context) {
+func (c *updateTrips) count(ctx context.Context, _ []redis.Cmder) {
 	un := intake.From(ctx)
 	if un == nil {
 		return
@@ -48,20 +47,6 @@ func (c *updateTrips) last() int {
 	return c.trips[c.order[len(c.order)-1]]
 }
 
-func (c *updateTrips) DialHook(next redis.DialHook) redis.DialHook {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		return next(ctx, network, addr)
-	}
-}
-
-func (c *updateTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { c.count(ctx); return next(ctx, cmd) }
-}
-
-func (c *updateTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error { c.count(ctx); return next(ctx, cmds) }
-}
-
 // A plain step costs at most two Redis round trips through the whole
 // bot, every feature wired (rate limit, letters, handoff, reminders):
 // one to take the chat and read what the update needs, one to save the
@@ -69,7 +54,7 @@ func (c *updateTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.
 func TestPlainStepsTakeTwoRoundTrips(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
 		trips := &updateTrips{trips: map[*intake.Unit]int{}}
-		h := startBotWith(t, b, nil, func(m *Main) { m.RedisHook = trips })
+		h := startBotWith(t, b, nil, func(m *Main) { m.RedisHook = redistest.Trips{Trip: trips.count} })
 		p := telegramtest.User{ID: 4343, Lang: "en-GB"}
 		lease := b.Prefix + "{c:" + strconv.FormatInt(p.ID, 10) + "}:lease"
 		// settled waits until the update that answered is over: its
