@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anefbot/anefbot/bot/crypt"
 	"github.com/anefbot/anefbot/bot/redisstore"
 	"github.com/anefbot/anefbot/bot/redistest"
 	"github.com/anefbot/anefbot/flows"
@@ -43,30 +44,57 @@ func midDiagnosis() flows.Session {
 	}
 }
 
-func BenchmarkEncode(b *testing.B) {
-	s := midDiagnosis()
-	var n int
-	b.ReportAllocs()
-	for b.Loop() {
-		data, err := redisstore.JSON{}.Encode(s)
-		if err != nil {
-			b.Fatal(err)
-		}
-		n = len(data)
+// codecs are the two ways a session is stored: plain JSON, and sealed
+// with DATA_KEY (AES-256-GCM over the JSON), as in production.
+func codecs(tb testing.TB) []struct {
+	name  string
+	codec redisstore.Codec
+} {
+	ring, err := crypt.ParseKeyring("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "")
+	if err != nil {
+		tb.Fatal(err)
 	}
-	b.ReportMetric(float64(n), "bytes")
+	return []struct {
+		name  string
+		codec redisstore.Codec
+	}{
+		{"plain", redisstore.JSON{}},
+		{"sealed", crypt.SessionCodec{Keys: ring, Plain: redisstore.JSON{}}},
+	}
+}
+
+func BenchmarkEncode(b *testing.B) {
+	for _, c := range codecs(b) {
+		b.Run(c.name, func(b *testing.B) {
+			s := midDiagnosis()
+			var n int
+			b.ReportAllocs()
+			for b.Loop() {
+				data, err := c.codec.Encode(s)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(data)
+			}
+			b.ReportMetric(float64(n), "bytes")
+		})
+	}
 }
 
 func BenchmarkDecode(b *testing.B) {
-	data, err := redisstore.JSON{}.Encode(midDiagnosis())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := (redisstore.JSON{}).Decode(data); err != nil {
-			b.Fatal(err)
-		}
+	for _, c := range codecs(b) {
+		b.Run(c.name, func(b *testing.B) {
+			data, err := c.codec.Encode(midDiagnosis())
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.codec.Decode(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -101,30 +129,33 @@ func BenchmarkLoadSave(b *testing.B) {
 }
 
 // TestSessionSizeUnder1KiB: a session halfway through a diagnosis takes
-// under 1 KiB, as measured by Redis itself (MEMORY USAGE, key and
-// overhead included) on a real server, and as encoded on miniredis (which
-// cannot measure memory). A million people then fit in about 1 GB.
+// under 1 KiB, plain or sealed with DATA_KEY, as measured by Redis itself
+// (MEMORY USAGE, key and overhead included) on a real server, and as
+// encoded on miniredis (which cannot measure memory). A million people
+// then fit in about 1 GB.
 func TestSessionSizeUnder1KiB(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
-		ctx := context.Background()
-		st := redisstore.New(be.Client, redisstore.WithPrefix(be.Prefix), redisstore.WithTTL(time.Minute))
-		s := midDiagnosis()
-		s.Version = 0
-		if _, err := st.Save(ctx, 1234567890, s); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = st.Delete(ctx, 1234567890) })
-		size, err := be.Client.MemoryUsage(ctx, st.Key(1234567890)).Result()
-		if be.Mini != nil {
-			data, _ := redisstore.JSON{}.Encode(s)
-			size, err = int64(len(data)), nil
-		}
-		if err != nil {
-			t.Fatalf("memory usage: %v", err)
-		}
-		t.Logf("%s: session %d bytes", be.Name, size)
-		if size >= 1024 {
-			t.Errorf("session takes %d bytes in Redis, want under 1024", size)
+		for _, c := range codecs(t) {
+			ctx := context.Background()
+			st := redisstore.New(be.Client, redisstore.WithPrefix(be.Prefix), redisstore.WithTTL(time.Minute), redisstore.WithCodec(c.codec))
+			s := midDiagnosis()
+			s.Version = 0
+			if _, err := st.Save(ctx, 1234567890, s); err != nil {
+				t.Fatal(err)
+			}
+			size, err := be.Client.MemoryUsage(ctx, st.Key(1234567890)).Result()
+			if be.Mini != nil {
+				data, _ := c.codec.Encode(s)
+				size, err = int64(len(data)), nil
+			}
+			_ = st.Delete(ctx, 1234567890)
+			if err != nil {
+				t.Fatalf("memory usage: %v", err)
+			}
+			t.Logf("%s, %s: session %d bytes", be.Name, c.name, size)
+			if size >= 1024 {
+				t.Errorf("%s session takes %d bytes in Redis, want under 1024", c.name, size)
+			}
 		}
 	})
 }
