@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -25,15 +26,19 @@ type sent struct {
 }
 
 // fakeAPI is a lean Bot API on loopback: getUpdates hands out queued
-// updates (long polling), sendMessage and sendDocument are counted,
+// updates (long polling), or, once a webhook sender is set, updates are
+// posted to the bot instead; sendMessage and sendDocument are counted,
 // measured and passed on to the people; everything else answers true. It
 // keeps no history, so its memory does not grow with the run.
 type fakeAPI struct {
-	srv    *http.Server
-	ln     net.Listener
-	onSend func(sent) // called for every message the bot sends
-	stats  *sendStats
-	burst  burstCount
+	srv     *http.Server
+	ln      net.Listener
+	onSend  func(sent) // called for every message the bot sends
+	stats   *sendStats
+	burst   burstCount
+	webhook atomic.Pointer[webhookSender] // nil: long polling
+	// maxConns is the max_connections of the latest setWebhook, 0 if none.
+	maxConns atomic.Int64
 
 	mu      sync.Mutex
 	queue   [][]byte
@@ -59,23 +64,44 @@ func (f *fakeAPI) endpoint() string { return "http://" + f.ln.Addr().String() + 
 
 func (f *fakeAPI) close() { f.srv.Close() }
 
-// push queues one update (without its update_id, added here).
-func (f *fakeAPI) push(update map[string]any) {
+// push queues one update of chat (without its update_id, added here),
+// or posts it when the bot runs a webhook.
+func (f *fakeAPI) push(chat int64, update map[string]any) {
 	f.mu.Lock()
 	update["update_id"] = f.nextID
 	f.nextID++
 	b, _ := json.Marshal(update)
+	if hook := f.webhook.Load(); hook != nil {
+		f.mu.Unlock()
+		hook.send(chat, b)
+		return
+	}
 	f.queue = append(f.queue, b)
 	close(f.wake)
 	f.wake = make(chan struct{})
 	f.mu.Unlock()
 }
 
-// handedOut returns how many updates the bot has taken.
+// handedOut returns how many updates the bot has taken: handed out by
+// getUpdates, or, with a webhook, posts the bot answered 2xx (an update
+// counts once it is handled, however many posts it took).
 func (f *fakeAPI) handedOut() int64 {
+	if hook := f.webhook.Load(); hook != nil {
+		return hook.delivered.Load()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.handed
+}
+
+// posts returns how many webhook posts were answered other than 2xx, or
+// not at all, and so delivered again; and how many updates waited for
+// their chat's previous post. Both 0 when polling.
+func (f *fakeAPI) posts() (retried, held int64) {
+	if hook := f.webhook.Load(); hook != nil {
+		return hook.retried.Load(), hook.held.Load()
+	}
+	return 0, 0
 }
 
 // calls returns how many requests the bot made so far, by Bot API method.
@@ -85,8 +111,12 @@ func (f *fakeAPI) calls() map[string]int64 {
 	return maps.Clone(f.methods)
 }
 
-// backlog returns how many updates wait for the bot to take them.
+// backlog returns how many updates wait for the bot to take them (with a
+// webhook: not yet answered 2xx, those in flight included).
 func (f *fakeAPI) backlog() int {
+	if hook := f.webhook.Load(); hook != nil {
+		return int(hook.waiting.Load())
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.queue)
@@ -106,6 +136,11 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, `{"ok":true,"result":{"id":424242,"is_bot":true,"first_name":"anefbot","username":"anefbot_load_bot"}}`)
 	case "getUpdates":
 		f.getUpdates(w, r)
+	case "setWebhook":
+		_ = r.ParseForm()
+		n, _ := strconv.Atoi(r.Form.Get("max_connections"))
+		f.maxConns.Store(int64(n))
+		writeJSON(w, http.StatusOK, `{"ok":true,"result":true}`)
 	case "sendMessage", "sendDocument", "editMessageText", "editMessageCaption", "editMessageReplyMarkup":
 		f.send(w, r, method)
 	default:

@@ -10,6 +10,10 @@
 //
 //	go run ./cmd/anefbot-load -people 1000,10000,100000 -json load.json
 //
+// With -webhook the bot runs in webhook mode and the fake posts the
+// updates to it as Telegram would; -replicas N runs N bot processes on
+// the same Redis, each update posted to one of them at random.
+//
 // Redis figures are read from INFO: they are exact only on a Redis that
 // nothing else uses during the run. Linux only (CPU and memory are read
 // from /proc). See docs/performance.md.
@@ -56,6 +60,8 @@ type options struct {
 	strict   bool
 	burst    int
 	trips    bool
+	webhook  bool
+	replicas int
 }
 
 func main() {
@@ -91,9 +97,18 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.jsonOut, "json", "", "write the results as JSON to this file (for the plot)")
 	fs.IntVar(&o.burst, "burst", 0, "reminders falling due at once, 2 s into the measurement window (needs the reminders feature in the bot)")
 	fs.BoolVar(&o.trips, "round-trips", false, "count the bot's Redis round trips through a proxy (adds some latency to every Redis call)")
+	fs.BoolVar(&o.webhook, "webhook", false, "run the bot in webhook mode: the fake posts updates to it, as Telegram does, instead of answering getUpdates")
+	fs.IntVar(&o.replicas, "replicas", 1, "bot processes on the same Redis, each update posted to one at random (more than 1 needs -webhook)")
 	fs.BoolVar(&o.strict, "strict", false, "fail when a run answered nothing, left an update unanswered or sent a message too long for Telegram (for CI)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if o.replicas < 1 {
+		return o, errors.New("-replicas: want 1 or more")
+	}
+	if o.replicas > 1 && !o.webhook {
+		// Telegram refuses getUpdates from a second poller (409).
+		return o, errors.New("-replicas: several replicas need -webhook")
 	}
 	for _, f := range strings.Split(*people, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -131,7 +146,13 @@ type Machine struct {
 
 // Run is the figures of one crowd size over the measurement window.
 type Run struct {
-	People      int     `json:"people"`
+	People int `json:"people"`
+	// Mode is how the bot took updates: "polling" or "webhook".
+	Mode string `json:"mode"`
+	// Replicas is how many bot processes ran. The bot's CPU figures are
+	// the sum over all of them; its memory figures are the largest of
+	// any one of them.
+	Replicas    int     `json:"replicas"`
 	Seconds     float64 `json:"seconds"`
 	Updates     int64   `json:"updates"`
 	UpdatesPerS float64 `json:"updates_per_s"`
@@ -165,8 +186,17 @@ type Run struct {
 	TooLong        int     `json:"messages_too_long"`
 	MaxPerChatPerS int     `json:"max_messages_per_chat_per_s"`
 	MaxOverallPerS int     `json:"max_messages_per_s"`
-	Unanswered     int64   `json:"unanswered"`
-	BacklogAtEnd   int     `json:"backlog_at_end"`
+	// Retried counts webhook posts answered other than 2xx (503: not
+	// handled, deliver again) or not at all, each posted again after a
+	// pause; RetriedPerUpdate is over Updates. 0 when polling.
+	Retried          int64   `json:"retried_deliveries"`
+	RetriedPerUpdate float64 `json:"retried_deliveries_per_update"`
+	// Held counts updates the fake held back until their chat's previous
+	// post was answered, as Telegram does (webhook only): how often one
+	// chat would otherwise have been on two replicas at once.
+	Held         int64 `json:"held_for_previous_of_chat,omitempty"`
+	Unanswered   int64 `json:"unanswered"`
+	BacklogAtEnd int   `json:"backlog_at_end"`
 	// LoadAvg is the machine's 1-minute load average at the end: figures
 	// taken while other work ran are not comparable.
 	LoadAvg float64 `json:"load_avg"`
@@ -267,11 +297,11 @@ func machine(ctx context.Context, rdb *redis.Client, o options) Machine {
 
 func printRuns(w io.Writer, runs []Run) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "people\tload avg\tupdates/s\tp50 ms\tp90 ms\tp99 ms\tbot CPU µs/upd\tbot cores\tRedis CPU µs/upd\tpeak RSS MiB\tRedis cmds/upd\t>4096\tmax/chat/s\tmax/s\tunanswered\t")
+	fmt.Fprintln(tw, "people\tmode\treplicas\tload avg\tupdates/s\tp50 ms\tp90 ms\tp99 ms\tbot CPU µs/upd\tbot cores\tRedis CPU µs/upd\tpeak RSS MiB\tRedis cmds/upd\t>4096\tmax/chat/s\tmax/s\tretries/upd\tunanswered\t")
 	for _, r := range runs {
-		fmt.Fprintf(tw, "%d\t%.1f\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f\t%.2f\t%.0f\t%.1f\t%.2f\t%d\t%d\t%d\t%d\t\n",
-			r.People, r.LoadAvg, r.UpdatesPerS, r.P50ms, r.P90ms, r.P99ms, r.BotCPUus, r.BotCores, r.RedisCPUus, r.PeakRSSMiB,
-			r.RedisCmds, r.TooLong, r.MaxPerChatPerS, r.MaxOverallPerS, r.Unanswered)
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%.1f\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f\t%.2f\t%.0f\t%.1f\t%.2f\t%d\t%d\t%d\t%.3f\t%d\t\n",
+			r.People, r.Mode, r.Replicas, r.LoadAvg, r.UpdatesPerS, r.P50ms, r.P90ms, r.P99ms, r.BotCPUus, r.BotCores, r.RedisCPUus, r.PeakRSSMiB,
+			r.RedisCmds, r.TooLong, r.MaxPerChatPerS, r.MaxOverallPerS, r.RetriedPerUpdate, r.Unanswered)
 	}
 	tw.Flush()
 	for _, r := range runs {
@@ -280,6 +310,10 @@ func printRuns(w io.Writer, runs []Run) {
 		}
 	}
 	last := runs[len(runs)-1]
+	if last.Mode == "webhook" {
+		fmt.Fprintf(w, "Webhook posts (%d people, %d replicas): %d delivered again (503 or no answer), %d updates held until their chat's previous post was answered\n",
+			last.People, last.Replicas, last.Retried, last.Held)
+	}
 	if last.RedisTrips > 0 {
 		fmt.Fprintf(w, "Redis round trips per update (%d people): %.2f\n", last.People, last.RedisTrips)
 	}
@@ -336,20 +370,27 @@ func runOnce(ctx context.Context, o options, bin string, rdb *redis.Client, n in
 		}
 		trips = proxy.trips.Load
 	}
-	proc, err := startBot(bin, o, api.endpoint(), botRedis, prefix)
+	bots, err := startBots(bin, o, api.endpoint(), botRedis, prefix)
 	if err != nil {
 		return Run{}, err
 	}
-	defer stopBot(proc)
-	if err := waitPolling(ctx, api); err != nil {
+	defer bots.stop()
+	if err := bots.wait(ctx, api); err != nil {
 		return Run{}, err
+	}
+	if o.webhook {
+		hook := newWebhookSender(bots.urls, bots.secret, int(api.maxConns.Load()))
+		api.webhook.Store(hook)
+		// Runs before the bots stop: deliveries cut by their shutdown
+		// are not retried.
+		defer hook.close()
 	}
 	c.start(max(o.think, time.Second))
 	defer c.stop()
 	if !sleep(ctx, o.warmup) {
 		return Run{}, ctx.Err()
 	}
-	r, err := measure(ctx, o, api, c, lat, rdb, proc.Process.Pid, n, trips)
+	r, err := measure(ctx, o, api, c, lat, rdb, bots.pids(), n, trips)
 	if after, aerr := readRedis(ctx, rdb); aerr == nil && c.started.Load() > 0 {
 		r.RedisBytesPerPerson = float64(after.memory-before.memory) / float64(c.started.Load())
 	}
@@ -362,11 +403,11 @@ func runOnce(ctx context.Context, o options, bin string, rdb *redis.Client, n in
 	return r, err
 }
 
-func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latencies, rdb *redis.Client, pid, n int, trips func() int64) (Run, error) {
+func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latencies, rdb *redis.Client, pids []int, n int, trips func() int64) (Run, error) {
 	t0 := time.Now()
 	lat.window(t0, t0.Add(o.duration))
 	api.stats.reset()
-	cpu0, err := procCPU(pid)
+	cpu0, err := procsCPU(pids)
 	if err != nil {
 		return Run{}, err
 	}
@@ -375,11 +416,12 @@ func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latenc
 		return Run{}, err
 	}
 	up0, un0, trips0, calls0 := api.handedOut(), c.unanswered.Load(), trips(), api.calls()
+	retried0, held0 := api.posts()
 	if !sleep(ctx, o.duration) {
 		return Run{}, ctx.Err()
 	}
 	elapsed := time.Since(t0)
-	cpu1, err := procCPU(pid)
+	cpu1, err := procsCPU(pids)
 	if err != nil {
 		return Run{}, err
 	}
@@ -387,12 +429,15 @@ func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latenc
 	if err != nil {
 		return Run{}, err
 	}
-	rss, peak, err := procMemory(pid)
+	rss, peak, err := procsMemory(pids)
 	if err != nil {
 		return Run{}, err
 	}
-	r := Run{People: n, Seconds: elapsed.Seconds(), Updates: api.handedOut() - up0,
-		PeakRSSMiB: mib(peak), RSSMiB: mib(rss), Unanswered: c.unanswered.Load() - un0, BacklogAtEnd: api.backlog()}
+	r := Run{People: n, Mode: o.mode(), Replicas: len(pids), Seconds: elapsed.Seconds(), Updates: api.handedOut() - up0,
+		PeakRSSMiB: mib(peak), RSSMiB: mib(rss), Unanswered: c.unanswered.Load() - un0, BacklogAtEnd: api.backlog(),
+	}
+	retried1, held1 := api.posts()
+	r.Retried, r.Held = retried1-retried0, held1-held0
 	r.UpdatesPerS = float64(r.Updates) / elapsed.Seconds()
 	r.LoadAvg = loadAvg()
 	r.BotCores = (cpu1 - cpu0).Seconds() / elapsed.Seconds()
@@ -400,6 +445,7 @@ func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latenc
 	r.P50ms, r.P90ms, r.P99ms, r.Replies = ms(ps[0]), ms(ps[1]), ms(ps[2]), count
 	if r.Updates > 0 {
 		u := float64(r.Updates)
+		r.RetriedPerUpdate = float64(r.Retried) / u
 		r.BotCPUus = float64((cpu1 - cpu0).Microseconds()) / u
 		r.RedisCPUus = float64((red1.cpu - red0.cpu).Microseconds()) / u
 		r.RedisCmds = float64(red1.commands-red0.commands-2) / u // minus the tool's own INFO
@@ -436,59 +482,4 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
-}
-
-// startBot runs the anefbot binary against the fake with its own key
-// prefix, logging errors only.
-func startBot(bin string, o options, endpoint, redisURL, prefix string) (*exec.Cmd, error) {
-	cmd := exec.Command(bin)
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + os.Getenv("HOME"),
-		"TELEGRAM_BOT_TOKEN=" + token,
-		"TELEGRAM_API_ENDPOINT=" + endpoint,
-		"REDIS_URL=" + redisURL,
-		"REDIS_PREFIX=" + prefix,
-		"LOG_LEVEL=error",
-	}
-	if o.workers > 0 {
-		cmd.Env = append(cmd.Env, "WORKERS="+strconv.Itoa(o.workers))
-	}
-	cmd.Env = append(cmd.Env, o.env...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start the bot: %w", err)
-	}
-	return cmd, nil
-}
-
-// stopBot asks the bot to stop as a service manager would, and kills it
-// if it does not within ten seconds.
-func stopBot(cmd *exec.Cmd) {
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-	}
-}
-
-// waitPolling waits until the bot has connected and started polling.
-func waitPolling(ctx context.Context, api *fakeAPI) error {
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		api.mu.Lock()
-		polling := api.methods["getUpdates"] > 0
-		api.mu.Unlock()
-		if polling {
-			return nil
-		}
-		if !sleep(ctx, 20*time.Millisecond) {
-			return ctx.Err()
-		}
-	}
-	return errors.New("the bot did not start polling within 15s")
 }

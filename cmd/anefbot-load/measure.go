@@ -73,6 +73,32 @@ func procCPU(pid int) (time.Duration, error) {
 	return time.Duration(utime+stime) * time.Second / clockTicks, nil
 }
 
+// procsCPU returns the CPU time several processes have used, summed.
+func procsCPU(pids []int) (time.Duration, error) {
+	var sum time.Duration
+	for _, pid := range pids {
+		d, err := procCPU(pid)
+		if err != nil {
+			return 0, err
+		}
+		sum += d
+	}
+	return sum, nil
+}
+
+// procsMemory returns the largest resident memory of several processes,
+// now and at its peak: what one replica needs, not their sum.
+func procsMemory(pids []int) (rss, peak int64, err error) {
+	for _, pid := range pids {
+		r, p, err := procMemory(pid)
+		if err != nil {
+			return 0, 0, err
+		}
+		rss, peak = max(rss, r), max(peak, p)
+	}
+	return rss, peak, nil
+}
+
 // procMemory returns a process's resident memory now and at its peak.
 func procMemory(pid int) (rss, peak int64, err error) {
 	fh, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))

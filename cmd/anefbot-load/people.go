@@ -152,9 +152,9 @@ func (c *crowd) act(p *person) {
 	p.mu.Unlock()
 	time.AfterFunc(c.giveUp, func() { c.endTurn(p, turn, true) })
 	if kind == "press" {
-		c.api.push(callbackUpdate(p, payload))
+		c.api.push(p.id, callbackUpdate(p, payload))
 	} else {
-		c.api.push(textUpdate(p, payload))
+		c.api.push(p.id, textUpdate(p, payload))
 	}
 }
 
