@@ -175,7 +175,8 @@ func readsDraft(u bot.Update) bool {
 
 // Middleware takes the person's answers and button presses while a letter
 // is being prepared, before the conversation engine. Only text messages
-// and a few commands cost a Redis read; other updates pass straight on.
+// and a few commands read the draft (read ahead by Preload under the
+// intake gate); other updates pass straight on.
 func (s *Service) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
 	return func(ctx context.Context, u bot.Update) error {
 		if !u.Private {

@@ -102,7 +102,7 @@ const (
 // the update through: the limit protects the others, it must not lock
 // everyone out.
 func (l *Limiter) Allow(ctx context.Context, chatID, userID int64) (Verdict, error) {
-	if l.rate.Updates == 0 || (l.exempt != nil && l.exempt(userID)) {
+	if !l.limits(userID) {
 		return Pass, nil
 	}
 	n, err := countScript.Run(ctx, l.rdb, []string{l.Key(chatID)}, l.args()...).Int64()
@@ -110,6 +110,12 @@ func (l *Limiter) Allow(ctx context.Context, chatID, userID int64) (Verdict, err
 		return Pass, fmt.Errorf("rate limit: %w", err)
 	}
 	return l.verdict(n), nil
+}
+
+// limits reports whether userID's updates are counted at all: not when
+// the limit is off, nor for administrators.
+func (l *Limiter) limits(userID int64) bool {
+	return l.rate.Updates != 0 && (l.exempt == nil || !l.exempt(userID))
 }
 
 func (l *Limiter) args() []any {
@@ -135,7 +141,7 @@ type verdictKey string
 // takes the chat (an intake.Preload). The count holds whether or not the
 // chat was free: the update came, once.
 func (l *Limiter) Preload(ctx context.Context, pipe redis.Pipeliner, u bot.Update) func(*intake.Unit, bool) {
-	if !counted(u) || l.rate.Updates == 0 || (l.exempt != nil && l.exempt(u.UserID)) {
+	if !counted(u) || !l.limits(u.UserID) {
 		return nil
 	}
 	key := l.Key(u.ChatID)
