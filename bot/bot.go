@@ -10,6 +10,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/anefbot/anefbot/flows"
@@ -39,6 +40,41 @@ type Update struct {
 	Data       string // button data (Callback)
 	CallbackID string // to acknowledge a button press
 	Edited     bool   // an edit of an earlier message (Unsupported)
+	// Inline, set by a transport that can acknowledge a press in its own
+	// answer to the update (a webhook's response), takes the place of the
+	// request Ack would make; nil otherwise.
+	Inline *InlineAck
+}
+
+// InlineAck carries a button press's acknowledgement back to the
+// transport that received the press: Telegram executes one Bot API call
+// given in the answer to a webhook post, so the press costs no request of
+// its own. Safe for concurrent use.
+type InlineAck struct {
+	mu sync.Mutex
+	id string
+}
+
+// Take claims the acknowledgement for callbackID (Bot.Ack does); false
+// when another was claimed already.
+func (a *InlineAck) Take(callbackID string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.id == "" {
+		a.id = callbackID
+	}
+	return a.id == callbackID
+}
+
+// Taken returns the callback ID to acknowledge in the answer, if the bot
+// acknowledged the press.
+func (a *InlineAck) Taken() (callbackID string, ok bool) {
+	if a == nil {
+		return "", false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.id, a.id != ""
 }
 
 // Button is one inline button: its label and the data it sends back.

@@ -108,9 +108,14 @@ func (b *Bot) Lang(ctx context.Context, chatID int64, langCode string) (string, 
 }
 
 // Ack acknowledges a button press so the client stops its spinner; other
-// updates need none. A failure only costs the spinner: it is logged.
+// updates need none. A failure only costs the spinner: it is logged. When
+// the transport can carry the acknowledgement in its answer to the update
+// (u.Inline), no request is made.
 func (b *Bot) Ack(ctx context.Context, u Update) {
 	if u.Kind != Callback || u.CallbackID == "" {
+		return
+	}
+	if u.Inline != nil && u.Inline.Take(u.CallbackID) {
 		return
 	}
 	if err := b.cfg.Sender.Ack(ctx, u.CallbackID); err != nil {

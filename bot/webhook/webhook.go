@@ -3,13 +3,16 @@
 // secret Telegram was given (X-Telegram-Bot-Api-Secret-Token, compared in
 // constant time) and a body under a cap; it is answered once the update
 // is handled, so Telegram delivers again whatever a crash interrupted,
-// and sends the next update of the same chat only after it.
+// and sends the next update of the same chat only after it. A button
+// press is acknowledged in that answer (Telegram executes one Bot API
+// call given there), not by a request of its own.
 package webhook
 
 import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -80,35 +83,49 @@ func New(opt Options) *Handler {
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	result, status := h.serve(r)
+	result, status, ack := h.serve(r)
 	h.opt.Observe(result)
+	if id, ok := ack.Taken(); ok && status == http.StatusOK {
+		// Telegram executes the call given in the answer: the press is
+		// acknowledged without a request of the bot's own.
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(map[string]string{"method": "answerCallbackQuery", "callback_query_id": id})
+		return
+	}
 	w.WriteHeader(status)
 }
 
-func (h *Handler) serve(r *http.Request) (result string, status int) {
+// serve handles one post; ack, when not nil, holds a button press's
+// acknowledgement to give in the answer.
+func (h *Handler) serve(r *http.Request) (result string, status int, ack *bot.InlineAck) {
 	if r.Method != http.MethodPost {
-		return ResultBadRequest, http.StatusMethodNotAllowed
+		return ResultBadRequest, http.StatusMethodNotAllowed, nil
 	}
 	if !h.authorized(r.Header.Get(SecretHeader)) {
-		return ResultUnauthorized, http.StatusUnauthorized
+		return ResultUnauthorized, http.StatusUnauthorized, nil
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, h.opt.MaxBody))
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return ResultTooLarge, http.StatusRequestEntityTooLarge
+		return ResultTooLarge, http.StatusRequestEntityTooLarge, nil
 	case err != nil:
-		return ResultBadRequest, http.StatusBadRequest
+		return ResultBadRequest, http.StatusBadRequest, nil
 	}
 	u, ok, err := h.opt.Decode(body)
 	if err != nil {
 		h.opt.Logger.Warn("webhook: unreadable update", "err", err)
-		return ResultBadRequest, http.StatusBadRequest
+		return ResultBadRequest, http.StatusBadRequest, nil
 	}
 	if !ok {
-		return ResultOK, http.StatusOK
+		return ResultOK, http.StatusOK, nil
 	}
-	return h.handle(r.Context(), u)
+	if u.Kind == bot.Callback {
+		u.Inline = &bot.InlineAck{}
+	}
+	result, status = h.handle(r.Context(), u)
+	return result, status, u.Inline
 }
 
 func (h *Handler) handle(ctx context.Context, u bot.Update) (string, int) {

@@ -75,3 +75,37 @@ func TestHandler(t *testing.T) {
 		})
 	}
 }
+
+// A press acknowledged while it is handled is acknowledged in the answer
+// to the post; a press to deliver again (503) is not: its redelivery is.
+func TestPressAcknowledgedInTheAnswer(t *testing.T) {
+	h := New(Options{
+		Secret: "s3cret",
+		Decode: func(b []byte) (bot.Update, bool, error) {
+			return bot.Update{ID: 1, ChatID: 1, Kind: bot.Callback, CallbackID: "cb-" + string(b), Data: string(b)}, true, nil
+		},
+		Handle: func(_ context.Context, u bot.Update) error {
+			if !u.Inline.Take(u.CallbackID) {
+				t.Errorf("%s: no acknowledgement to take", u.Data)
+			}
+			if u.Data == "redis" {
+				return errRedis
+			}
+			return nil
+		},
+		Retry:  func(err error) bool { return errors.Is(err, errRedis) },
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	for _, tt := range []struct{ body, answer string }{
+		{"ok", `{"callback_query_id":"cb-ok","method":"answerCallbackQuery"}`},
+		{"redis", ""},
+	} {
+		r := httptest.NewRequest("POST", "/hook", strings.NewReader(tt.body))
+		r.Header.Set(SecretHeader, "s3cret")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if got := strings.TrimSpace(w.Body.String()); got != tt.answer {
+			t.Errorf("%s: answer %q, want %q", tt.body, got, tt.answer)
+		}
+	}
+}

@@ -122,6 +122,13 @@ func textUpdate(api *telegramtest.Server, id int, u telegramtest.User, text stri
 // status.
 func post(t *testing.T, url, secret string, body []byte) int {
 	t.Helper()
+	status, _ := postAnswer(t, url, secret, body)
+	return status
+}
+
+// postAnswer is post, with the body of the webhook's answer.
+func postAnswer(t *testing.T, url, secret string, body []byte) (int, []byte) {
+	t.Helper()
 	req, err := http.NewRequest("POST", url, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -133,11 +140,11 @@ func post(t *testing.T, url, secret string, body []byte) int {
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Errorf("post: %v", err)
-		return 0
+		return 0, nil
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, answer
 }
 
 // texts returns the texts sent to a chat, each cut to its first line.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -66,6 +67,33 @@ func TestWebhookIntake(t *testing.T) {
 		if !slices.Equal(got[:len(first)], first) || strings.Count(joined, "Hello! I am anefbot") != 1 || !strings.Contains(got[len(first)], "I ask you questions") {
 			t.Errorf("after a duplicate and /help, chat got:\n%s\nwant the /start replies once, then the help", joined)
 		}
+		// A press is acknowledged in the webhook's answer, not by a
+		// request of its own.
+		var data string
+		for _, m := range api.Messages(p.ID) {
+			for _, row := range m.Buttons {
+				for _, btn := range row {
+					if data == "" && strings.Contains(btn.Text, "attestation de dépôt") {
+						data = btn.CallbackData
+					}
+				}
+			}
+		}
+		must(t, data != "", "no button to press after /start")
+		press, _ := json.Marshal(map[string]any{"update_id": 900003, "callback_query": map[string]any{
+			"id": "cb-webhook-1", "from": map[string]any{"id": p.ID, "first_name": "Test", "language_code": p.Lang},
+			"data": data, "message": api.Message(p, map[string]any{"text": "…"}),
+		}})
+		status, answer := postAnswer(t, r.url, testSecret, press)
+		must(t, status == http.StatusOK, "press refused: %d", status)
+		var call map[string]string
+		if err := json.Unmarshal(answer, &call); err != nil || call["method"] != "answerCallbackQuery" || call["callback_query_id"] != "cb-webhook-1" {
+			t.Errorf("webhook answer to a press = %q, want answerCallbackQuery for cb-webhook-1", answer)
+		}
+		if acks := api.Sent("answerCallbackQuery"); len(acks) != 0 {
+			t.Errorf("the press was also acknowledged by a request: %+v", acks)
+		}
+		waitFor(t, api, p, "end date of your residence permit")
 		if code, _ := get(t, "http://"+metrics+"/readyz"); code != http.StatusOK {
 			t.Errorf("/readyz = %d with Redis and the Bot API up", code)
 		}
