@@ -104,6 +104,18 @@ func (f *fakeAPI) posts() (retried, held int64) {
 	return 0, 0
 }
 
+// inAnswerSuffix marks, among the calls counted by method, those the bot
+// gave in its answer to a webhook post: Telegram executes them, but they
+// are not requests of the bot's.
+const inAnswerSuffix = " (in webhook answer)"
+
+// answered counts a call the bot gave in its answer to a webhook post.
+func (f *fakeAPI) answered(method string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.methods[method+inAnswerSuffix]++
+}
+
 // calls returns how many requests the bot made so far, by Bot API method.
 func (f *fakeAPI) calls() map[string]int64 {
 	f.mu.Lock()

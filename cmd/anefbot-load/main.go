@@ -177,7 +177,10 @@ type Run struct {
 	RedisCalls map[string]float64 `json:"redis_calls_per_update"`
 	// APICalls is the bot's requests to the Bot API per update, by method
 	// (getUpdates, sendMessage, answerCallbackQuery…), and APITotal their
-	// sum: with Redis round trips, the network work an update costs.
+	// sum: with Redis round trips, the network work an update costs. In
+	// webhook mode APICalls also lists, marked "(in webhook answer)", the
+	// calls the bot gave in its answers to posts; they are not requests and
+	// not in APITotal.
 	APICalls map[string]float64 `json:"api_calls_per_update"`
 	APITotal float64            `json:"api_calls_per_update_total"`
 	// RedisTrips is measured with -round-trips only.
@@ -380,6 +383,7 @@ func runOnce(ctx context.Context, o options, bin string, rdb *redis.Client, n in
 	}
 	if o.webhook {
 		hook := newWebhookSender(bots.urls, bots.secret, int(api.maxConns.Load()))
+		hook.inAnswer = api.answered
 		api.webhook.Store(hook)
 		// Runs before the bots stop: deliveries cut by their shutdown
 		// are not retried.
@@ -456,7 +460,9 @@ func measure(ctx context.Context, o options, api *fakeAPI, c *crowd, lat *latenc
 		for method, n := range api.calls() {
 			if d := n - calls0[method]; d > 0 {
 				r.APICalls[method] = math.Round(float64(d)/u*100) / 100
-				r.APITotal += float64(d) / u
+				if !strings.HasSuffix(method, inAnswerSuffix) {
+					r.APITotal += float64(d) / u
+				}
 			}
 		}
 		r.APITotal = math.Round(r.APITotal*100) / 100

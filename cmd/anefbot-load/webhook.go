@@ -4,6 +4,7 @@ import (
 	"bytes"
 	cryptorand "crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -43,6 +44,9 @@ type webhookSender struct {
 	delivered atomic.Int64 // updates answered 2xx
 	retried   atomic.Int64 // posts answered otherwise, or not at all
 	waiting   atomic.Int64 // updates not yet answered 2xx
+	// inAnswer is called with the Bot API method a replica gave in its
+	// answer to a post (the bot acknowledges a press that way); nil: none.
+	inAnswer func(method string)
 	// held counts updates that waited for their chat's previous post:
 	// without Telegram's one-at-a-time rule, two replicas would have had
 	// the chat at once.
@@ -144,9 +148,17 @@ func (s *webhookSender) post(body []byte) bool {
 	if err != nil {
 		return false
 	}
-	// Read to the end, so the connection is reused.
+	// Read to the end, so the connection is reused. A call given in a 2xx
+	// answer is one Telegram would execute: counted, apart from requests.
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
+	var call struct {
+		Method string `json:"method"`
+	}
+	if resp.StatusCode/100 == 2 && s.inAnswer != nil && json.Unmarshal(answer, &call) == nil && call.Method != "" {
+		s.inAnswer(call.Method)
+	}
 	return resp.StatusCode/100 == 2
 }
 
