@@ -9,46 +9,16 @@ import (
 	"time"
 
 	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/bottest"
 	"github.com/anefbot/anefbot/bot/redisstore"
 	"github.com/anefbot/anefbot/bot/redistest"
 	"github.com/anefbot/anefbot/flows"
 	"github.com/anefbot/anefbot/locales"
 )
 
-// recorder is a Sender that keeps what was sent.
-type recorder struct {
-	mu   sync.Mutex
-	outs []bot.Out
-}
-
-func (r *recorder) Send(_ context.Context, m bot.Out) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.outs = append(r.outs, m)
-	return nil
-}
-
-func (r *recorder) Ack(context.Context, string) error { return nil }
-
-func (r *recorder) texts() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for _, m := range r.outs {
-		out = append(out, m.Text)
-	}
-	return out
-}
-
-func (r *recorder) last() bot.Out {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.outs[len(r.outs)-1]
-}
-
 var now = time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
 
-func newBot(t *testing.T, b redistest.Backend) (*bot.Bot, *recorder, *redisstore.Store) {
+func newBot(t *testing.T, b redistest.Backend) (*bot.Bot, *bottest.Recorder, *redisstore.Store) {
 	t.Helper()
 	cat, err := locales.New()
 	if err != nil {
@@ -63,7 +33,7 @@ func newBot(t *testing.T, b redistest.Backend) (*bot.Bot, *recorder, *redisstore
 		langs = append(langs, flows.Language{Code: l.Code, Name: l.Name})
 	}
 	st := redisstore.New(b.Client, redisstore.WithPrefix(b.Prefix))
-	rec := &recorder{}
+	rec := &bottest.Recorder{}
 	bt, err := bot.New(bot.Config{
 		Engine:  flows.NewEngine(g, flows.Options{Languages: langs, RetentionDays: 90}),
 		Store:   st,
@@ -94,7 +64,7 @@ func TestConcurrentUpdatesOfOneChatLoseNothing(t *testing.T) {
 		}
 		// Go to a step where every typed date changes the session.
 		var data string
-		for _, row := range rec.last().Buttons {
+		for _, row := range rec.Last().Buttons {
 			if strings.Contains(row[0].Text, "attestation de dépôt") {
 				data = row[0].Data
 			}
@@ -121,7 +91,7 @@ func TestConcurrentUpdatesOfOneChatLoseNothing(t *testing.T) {
 			t.Errorf("version went from %d to %d after %d updates: some were lost", before.Version, after.Version, n)
 		}
 		confirms := 0
-		for _, text := range rec.texts() {
+		for _, text := range rec.Texts() {
 			if strings.HasPrefix(text, "You wrote:") {
 				confirms++
 			}
@@ -141,23 +111,23 @@ func TestUnsupportedAndGroupUpdatesChangeNothing(t *testing.T) {
 		before, _ := st.Load(ctx, chat)
 
 		_ = bt.Handle(ctx, bot.Update{Kind: bot.Unsupported, ChatID: chat, Private: true, LangCode: "en"})
-		texts := rec.texts()
+		texts := rec.Texts()
 		if got := texts[len(texts)-2]; !strings.Contains(got, "I can only read text and buttons") {
 			t.Errorf("sticker answer = %q", got)
 		}
-		if got := rec.last(); !strings.Contains(got.Text, "What is your situation?") || len(got.Buttons) == 0 {
+		if got := rec.Last(); !strings.Contains(got.Text, "What is your situation?") || len(got.Buttons) == 0 {
 			t.Errorf("the question is not shown again after the sticker answer: %+v", got)
 		}
-		sent := len(rec.texts())
+		sent := len(rec.Texts())
 		group := msg(-100123, "hello")
 		group.Private = false
 		_ = bt.Handle(ctx, group)
-		if len(rec.texts()) != sent {
+		if len(rec.Texts()) != sent {
 			t.Errorf("the bot answered a plain group message")
 		}
 		group.Text = "/start@anefbot_test_bot"
 		_ = bt.Handle(ctx, group)
-		if got := rec.last().Text; !strings.Contains(got, "only work in a private chat") {
+		if got := rec.Last().Text; !strings.Contains(got, "only work in a private chat") {
 			t.Errorf("group /start answer = %q", got)
 		}
 		after, _ := st.Load(ctx, chat)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/bottest"
 	"github.com/anefbot/anefbot/bot/redisstore"
 	"github.com/anefbot/anefbot/bot/redistest"
 	"github.com/anefbot/anefbot/flows"
@@ -23,7 +24,7 @@ func BenchmarkMiddlewarePassThrough(b *testing.B) {
 	bt, err := bot.New(bot.Config{
 		Engine:  flows.NewEngine(g, flows.Options{Languages: []flows.Language{{Code: "fr", Name: "Français"}}}),
 		Store:   redisstore.New(be.Client, redisstore.WithPrefix(be.Prefix)),
-		Catalog: cat, Sender: &outbox{out: map[int64][]bot.Out{}},
+		Catalog: cat, Sender: &bottest.Recorder{},
 	})
 	if err != nil {
 		b.Fatal(err)

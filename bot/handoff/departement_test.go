@@ -80,7 +80,7 @@ func TestServiceAsksDepartement(t *testing.T) {
 			t.Errorf("answer kept after the case opened: %q", v)
 		}
 		// Once the case is open, a number is a message, not an answer.
-		f.out.take(person)
+		f.out.Take(person)
 		f.text(person, "75")
 		f.expect(13, ref+" : 75")
 		f.silent(person)
@@ -106,7 +106,7 @@ func TestServiceSkipDepartement(t *testing.T) {
 		}
 		// Text after the declined consent goes to the conversation, not the question.
 		f.text(person, "93")
-		for _, m := range f.out.take(person) {
+		for _, m := range f.out.Take(person) {
 			if strings.Contains(m.Text, "département") {
 				t.Errorf("still asking: %q", m.Text)
 			}
@@ -172,7 +172,7 @@ func TestServiceDepartementYieldsToDateQuestion(t *testing.T) {
 		f.text(person, "/human")
 		f.expect(person, "Dans quel département")
 		f.text(person, "15/03/2027")
-		got := f.out.take(person)
+		got := f.out.Take(person)
 		if len(got) == 0 {
 			t.Fatal("the date got no answer")
 		}

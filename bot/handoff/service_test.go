@@ -5,47 +5,23 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/bottest"
 	"github.com/anefbot/anefbot/bot/redisstore"
 	"github.com/anefbot/anefbot/bot/redistest"
 	"github.com/anefbot/anefbot/flows"
 	"github.com/anefbot/anefbot/locales"
 )
 
-// outbox records what the bot sends, per chat.
-type outbox struct {
-	mu  sync.Mutex
-	out map[int64][]bot.Out
-}
-
-func (o *outbox) Send(_ context.Context, m bot.Out) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.out[m.ChatID] = append(o.out[m.ChatID], m)
-	return nil
-}
-
-func (o *outbox) Ack(context.Context, string) error { return nil }
-
-// take returns and forgets what chat received.
-func (o *outbox) take(chat int64) []bot.Out {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	got := o.out[chat]
-	delete(o.out, chat)
-	return got
-}
-
 type fixture struct {
 	t   *testing.T
 	b   *bot.Bot
 	svc *Service
 	st  *Store
-	out *outbox
+	out *bottest.Recorder
 	now time.Time
 }
 
@@ -59,7 +35,7 @@ func newFixture(t *testing.T, be redistest.Backend, vols ...Volunteer) *fixture 
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, out: &outbox{out: map[int64][]bot.Out{}}, now: t0}
+	f := &fixture{t: t, out: &bottest.Recorder{}, now: t0}
 	clock := func() time.Time { return f.now }
 	f.st = NewStore(be.Client, be.Prefix)
 	dir, err := LoadDirectory("")
@@ -114,7 +90,7 @@ func (f *fixture) tick(d time.Duration) {
 // forgets everything it received).
 func (f *fixture) expect(chat int64, want string) bot.Out {
 	f.t.Helper()
-	got := f.out.take(chat)
+	got := f.out.Take(chat)
 	var hit []bot.Out
 	for _, m := range got {
 		if strings.Contains(m.Text, want) {
@@ -130,7 +106,7 @@ func (f *fixture) expect(chat int64, want string) bot.Out {
 // neutral checks chat got an answer that says nothing of the handoff.
 func (f *fixture) neutral(chat int64) {
 	f.t.Helper()
-	got := f.out.take(chat)
+	got := f.out.Take(chat)
 	if len(got) == 0 {
 		f.t.Fatalf("chat %d got no answer", chat)
 	}
@@ -143,7 +119,7 @@ func (f *fixture) neutral(chat int64) {
 
 func (f *fixture) silent(chat int64) {
 	f.t.Helper()
-	if got := f.out.take(chat); len(got) > 0 {
+	if got := f.out.Take(chat); len(got) > 0 {
 		f.t.Fatalf("chat %d got %+v", chat, got)
 	}
 }
@@ -202,7 +178,7 @@ func TestServiceLifecycle(t *testing.T) {
 		f.silent(person)
 
 		// Hours pass: the person is told honestly, with other contacts.
-		f.out.take(12)
+		f.out.Take(12)
 		f.tick(4 * time.Hour)
 		m := f.expect(person, "pas encore été prise")
 		if !strings.Contains(m.Text, "0806 001 620") {
@@ -230,7 +206,7 @@ func TestServiceReleaseDetailsForget(t *testing.T) {
 			Volunteer{ID: 12, Langs: fr, Status: Available},
 		)
 		f.press(person, f.human(person).Buttons[0][0].Data)
-		f.out.take(person)
+		f.out.Take(person)
 		f.text(person, "J'ai appelé le 0806 001 620 le 3 novembre")
 		f.expect(person, "Ajouté à votre demande")
 		f.text(11, "/take")
@@ -247,7 +223,7 @@ func TestServiceReleaseDetailsForget(t *testing.T) {
 		if c := f.expect(12, "Demande prise"); !strings.Contains(c.Text, "interprète en dari") {
 			t.Errorf("release note missing: %q", c.Text)
 		}
-		f.out.take(person)
+		f.out.Take(person)
 		erased, err := f.svc.Forgetter(func() *bot.Bot { return f.b })(context.Background(), person)
 		if err != nil || len(erased) != 1 {
 			t.Fatalf("forget: %v %v", erased, err)
@@ -295,7 +271,7 @@ func TestServiceAdmin(t *testing.T) {
 		f.text(admin, "/pause 21")
 		f.expect(admin, "en pause")
 		f.press(person, f.human(person).Buttons[0][0].Data)
-		f.out.take(person)
+		f.out.Take(person)
 		f.silent(21) // paused: not notified
 		f.text(21, "/take")
 		f.expect(21, "en pause")
@@ -331,7 +307,7 @@ func TestServiceOfferBuildsUrgentSummary(t *testing.T) {
 		f := newFixture(t, be, Volunteer{ID: 11, Langs: []string{"fr"}, Status: Available})
 		const other = 501
 		f.press(other, f.human(other).Buttons[0][0].Data)
-		f.out.take(11)
+		f.out.Take(11)
 		f.now = f.now.Add(time.Hour)
 
 		sess := flows.Session{Lang: "fr", State: "plan_urgent", History: []string{"situation", "u_kind", "u_notified"}, Answers: map[string]string{

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/bottest"
 	"github.com/anefbot/anefbot/bot/crypt"
 	"github.com/anefbot/anefbot/bot/letters"
 	"github.com/anefbot/anefbot/bot/letters/pdftext"
@@ -18,27 +18,12 @@ import (
 	"github.com/anefbot/anefbot/locales"
 )
 
-// recorder is a bot.Sender that keeps what it is given.
-type recorder struct {
-	mu  sync.Mutex
-	out []bot.Out
-}
-
-func (r *recorder) Send(_ context.Context, m bot.Out) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.out = append(r.out, m)
-	return nil
-}
-
-func (r *recorder) Ack(context.Context, string) error { return nil }
-
 // person drives one chat through the real bot (engine, Redis session,
 // letters middleware and effect) without a transport.
 type person struct {
 	t     *testing.T
 	b     *bot.Bot
-	sent  *recorder
+	sent  *bottest.Recorder
 	store *letters.Store
 	seen  int
 }
@@ -65,7 +50,7 @@ func newPersonKeys(t *testing.T, be redistest.Backend, keys letters.Sealer) *per
 	for _, l := range locales.Languages {
 		opts.Languages = append(opts.Languages, flows.Language{Code: l.Code, Name: l.Name})
 	}
-	rec := &recorder{}
+	rec := &bottest.Recorder{}
 	b, err := bot.New(bot.Config{
 		Engine: flows.NewEngine(g, opts), Catalog: cat, Sender: rec,
 		Store:       redisstore.New(be.Client, redisstore.WithPrefix(be.Prefix)),
@@ -95,18 +80,19 @@ func (p *person) press(label string) {
 
 func (p *person) button(label string) string {
 	p.t.Helper()
-	for i := len(p.sent.out) - 1; i >= 0; i-- {
-		if len(p.sent.out[i].Buttons) == 0 {
+	sent := p.sent.All()
+	for i := len(sent) - 1; i >= 0; i-- {
+		if len(sent[i].Buttons) == 0 {
 			continue
 		}
-		for _, row := range p.sent.out[i].Buttons {
+		for _, row := range sent[i].Buttons {
 			for _, btn := range row {
 				if strings.Contains(btn.Text, label) {
 					return btn.Data
 				}
 			}
 		}
-		p.t.Fatalf("no button %q in %+v", label, p.sent.out[i].Buttons)
+		p.t.Fatalf("no button %q in %+v", label, sent[i].Buttons)
 	}
 	p.t.Fatal("no message with buttons")
 	return ""
@@ -122,13 +108,14 @@ func (p *person) pressData(data string) {
 // want checks that a message sent since the last want contains s.
 func (p *person) want(s string) bot.Out {
 	p.t.Helper()
-	for i := p.seen; i < len(p.sent.out); i++ {
-		if strings.Contains(p.sent.out[i].Text, s) {
+	sent := p.sent.All()
+	for i := p.seen; i < len(sent); i++ {
+		if strings.Contains(sent[i].Text, s) {
 			p.seen = i + 1
-			return p.sent.out[i]
+			return sent[i]
 		}
 	}
-	p.t.Fatalf("no message containing %q in %d new messages:\n%v", s, len(p.sent.out)-p.seen, p.sent.out[p.seen:])
+	p.t.Fatalf("no message containing %q in %d new messages:\n%v", s, len(sent)-p.seen, sent[p.seen:])
 	return bot.Out{}
 }
 

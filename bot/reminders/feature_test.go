@@ -3,40 +3,19 @@ package reminders
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/bottest"
 	"github.com/anefbot/anefbot/bot/redisstore"
 	"github.com/anefbot/anefbot/bot/redistest"
 	"github.com/anefbot/anefbot/flows"
 	"github.com/anefbot/anefbot/locales"
 )
 
-// outs is a Sender that keeps what was sent.
-type outs struct {
-	mu  sync.Mutex
-	all []bot.Out
-}
-
-func (o *outs) Send(_ context.Context, m bot.Out) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.all = append(o.all, m)
-	return nil
-}
-
-func (o *outs) Ack(context.Context, string) error { return nil }
-
-func (o *outs) last() bot.Out {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.all[len(o.all)-1]
-}
-
 // featureBot is a Bot with the reminders feature on backend b, at now.
-func featureBot(t *testing.T, b redistest.Backend, now time.Time) (*Feature, *bot.Bot, *redisstore.Store, *outs) {
+func featureBot(t *testing.T, b redistest.Backend, now time.Time) (*Feature, *bot.Bot, *redisstore.Store, *bottest.Recorder) {
 	t.Helper()
 	cat, err := locales.New()
 	if err != nil {
@@ -48,7 +27,7 @@ func featureBot(t *testing.T, b redistest.Backend, now time.Time) (*Feature, *bo
 	}
 	f := &Feature{Store: NewStore(b.Client, b.Prefix), Hour: 10, Paris: paris, CalendarName: "x.ics"}
 	sessions := redisstore.New(b.Client, redisstore.WithPrefix(b.Prefix))
-	sent := &outs{}
+	sent := &bottest.Recorder{}
 	bt, err := bot.New(bot.Config{
 		Engine: flows.NewEngine(g, flows.Options{Languages: []flows.Language{{Code: "fr", Name: "Français"}, {Code: "en", Name: "English"}}}),
 		Store:  sessions, Catalog: cat, Sender: sent, Clock: func() time.Time { return now },
@@ -88,7 +67,7 @@ func TestChooseKeepsOtherBranches(t *testing.T) {
 		if got := ids(c.Pending); got != "api_14-20270212 api_end-20270227 refusal-20270320 recourse-20270513" {
 			t.Errorf("pending: %s", got)
 		}
-		if txt := sent.last().Text; !strings.Contains(txt, "12/02/2027") || !strings.Contains(txt, "20/03/2027") {
+		if txt := sent.Last().Text; !strings.Contains(txt, "12/02/2027") || !strings.Contains(txt, "20/03/2027") {
 			t.Errorf("confirmation does not list every reminder:\n%s", txt)
 		}
 	})

@@ -39,7 +39,7 @@ func TestFollowLetter(t *testing.T) {
 		if err := f.FollowLetter(ctx, bt, chat, "en", "api", civil("2026-11-29")); err != nil {
 			t.Fatal(err)
 		}
-		if txt := sent.last().Text; !strings.Contains(txt, "14/12/2026") {
+		if txt := sent.Last().Text; !strings.Contains(txt, "14/12/2026") {
 			t.Errorf("confirmation without the date:\n%s", txt)
 		}
 		want := "letter-20261214 api_14-20270212 api_end-20270227"
@@ -62,7 +62,7 @@ func TestFollowLetter(t *testing.T) {
 		if err := f.FollowLetter(ctx, bt, chat, "en", "api", civil("2026-11-30")); err != nil {
 			t.Fatal(err)
 		}
-		if txt := sent.last().Text; !strings.Contains(txt, "already") || !strings.Contains(txt, "14/12/2026") {
+		if txt := sent.Last().Text; !strings.Contains(txt, "already") || !strings.Contains(txt, "14/12/2026") {
 			t.Errorf("second press:\n%s", txt)
 		}
 		if got := ids(pending()); got != want {
@@ -89,7 +89,7 @@ func TestFollowLetter(t *testing.T) {
 		if err := bt.Handle(ctx, bot.Update{Kind: bot.Message, ChatID: chat, Private: true, Text: "/reminders"}); err != nil {
 			t.Fatal(err)
 		}
-		if o := sent.last(); !strings.Contains(o.Text, "14/12/2026") || !strings.Contains(o.Text, "your letter of 29/11/2026") ||
+		if o := sent.Last(); !strings.Contains(o.Text, "14/12/2026") || !strings.Contains(o.Text, "your letter of 29/11/2026") ||
 			!strings.Contains(buttonData(o), "r:c:letter-20261214") {
 			t.Errorf("/reminders:\n%s\n%s", o.Text, buttonData(o))
 		}
@@ -104,7 +104,7 @@ func TestFollowLetter(t *testing.T) {
 		if n, err := sched.Tick(ctx); err != nil || n != 1 {
 			t.Fatalf("tick: %d, %v", n, err)
 		}
-		o := sent.last()
+		o := sent.Last()
 		if !strings.Contains(o.Text, "29/11/2026") || !strings.Contains(o.Text, "/human") {
 			t.Errorf("reminder:\n%s", o.Text)
 		}
@@ -138,8 +138,8 @@ func TestFollowLetterRefusesNoLetter(t *testing.T) {
 		if c, _ := f.Store.Load(ctx, 92); len(c.Pending) != 0 {
 			t.Errorf("scheduled: %s", ids(c.Pending))
 		}
-		if !strings.Contains(sent.last().Text, "/reminders") {
-			t.Errorf("answer: %s", sent.last().Text)
+		if !strings.Contains(sent.Last().Text, "/reminders") {
+			t.Errorf("answer: %s", sent.Last().Text)
 		}
 	})
 }

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf16"
@@ -20,40 +19,18 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/bottest"
 	"github.com/anefbot/anefbot/bot/redisstore"
 	"github.com/anefbot/anefbot/bot/telegram"
 	"github.com/anefbot/anefbot/flows"
 	"github.com/anefbot/anefbot/locales"
 )
 
-// capture is a Sender that records what the bot sends.
-type capture struct {
-	mu  sync.Mutex
-	out []bot.Out
-}
-
-func (c *capture) Send(_ context.Context, m bot.Out) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.out = append(c.out, m)
-	return nil
-}
-
-func (c *capture) Ack(context.Context, string) error { return nil }
-
-func (c *capture) take() []bot.Out {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := c.out
-	c.out = nil
-	return out
-}
-
 // fuzzed is the whole program's update path, assembled as runBot does it
 // (every registered feature), on an embedded Redis, without a transport.
 type fuzzed struct {
 	bot   *bot.Bot
-	sent  *capture
+	sent  *bottest.Recorder
 	mini  *miniredis.Miniredis
 	rdb   redis.UniversalClient
 	graph *flows.Graph
@@ -101,7 +78,7 @@ func assemble(t testing.TB) *fuzzed {
 		}
 	}
 	w.bot.Engine = flows.NewEngine(graph, w.engine)
-	sent := &capture{}
+	sent := &bottest.Recorder{}
 	bc := w.bot
 	bc.Sender = sent // no outbox: its pacing is not what is tested here
 	b, err := bot.New(bc)
@@ -154,7 +131,7 @@ func FuzzUpdate(f *testing.F) {
 
 func (fz *fuzzed) check(t *testing.T, u bot.Update) {
 	t.Helper()
-	for _, m := range fz.sent.take() {
+	for _, m := range fz.sent.Take(0) {
 		if err := checkOut(m, u.ChatID); err != nil {
 			t.Fatal(err)
 		}
