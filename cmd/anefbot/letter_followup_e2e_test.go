@@ -17,14 +17,7 @@ func TestTelegramLetterFollowUpReminder(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
 		h := startBot(t, b, nil)
 		c := &letterChat{h: h, u: telegramtest.User{ID: 5252, Lang: "en"}}
-		h.api.PushText(c.u, "/start")
-		c.want("What is your situation?")
-		h.press(c.u, "Something else")
-		c.want("Content checked on")
-		h.press(c.u, "Get a letter")
-		c.want("Which letter")
-		h.press(c.u, "solution de substitution")
-		c.want("Your first name and last name")
+		c.openLetter("solution de substitution")
 		h.api.PushText(c.u, "Amina Benali")
 		c.want("Your postal address")
 		h.api.PushText(c.u, "12 rue de la Paix\n93200 Saint-Denis")

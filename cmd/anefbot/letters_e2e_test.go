@@ -19,6 +19,20 @@ type letterChat struct {
 	seen int
 }
 
+// openLetter starts a new person on the general plan and picks the letter
+// whose label contains label, up to its first question (the name).
+func (c *letterChat) openLetter(label string) {
+	c.h.t.Helper()
+	c.h.api.PushText(c.u, "/start")
+	c.want("What is your situation?")
+	c.h.press(c.u, "Something else")
+	c.want("Content checked on")
+	c.h.press(c.u, "Get a letter")
+	c.want("Which letter")
+	c.h.press(c.u, label)
+	c.want("Your first name and last name")
+}
+
 // want waits for the next message that contains s.
 func (c *letterChat) want(s string) telegramtest.Sent {
 	c.h.t.Helper()
@@ -68,14 +82,7 @@ func TestTelegramLetterToPDF(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
 		h := startBot(t, b, nil)
 		c := &letterChat{h: h, u: telegramtest.User{ID: 5151, Lang: "en"}}
-		h.api.PushText(c.u, "/start")
-		c.want("What is your situation?")
-		h.press(c.u, "Something else")
-		c.want("Content checked on")
-		h.press(c.u, "Get a letter")
-		c.want("Which letter")
-		h.press(c.u, "solution de substitution")
-		c.want("Your first name and last name")
+		c.openLetter("solution de substitution")
 		h.api.PushText(c.u, "محمد عبد الله")
 		c.want("in Latin letters")
 		h.api.PushText(c.u, "Amina Benali")
