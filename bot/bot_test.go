@@ -13,25 +13,13 @@ import (
 	"github.com/anefbot/anefbot/bot/redisstore"
 	"github.com/anefbot/anefbot/bot/redistest"
 	"github.com/anefbot/anefbot/flows"
-	"github.com/anefbot/anefbot/locales"
 )
 
 var now = time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
 
 func newBot(t *testing.T, b redistest.Backend) (*bot.Bot, *bottest.Recorder, *redisstore.Store) {
 	t.Helper()
-	cat, err := locales.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := flows.Diagnosis()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var langs []flows.Language
-	for _, l := range locales.Languages {
-		langs = append(langs, flows.Language{Code: l.Code, Name: l.Name})
-	}
+	cat, g, langs := bottest.Parts(t)
 	st := redisstore.New(b.Client, redisstore.WithPrefix(b.Prefix))
 	rec := &bottest.Recorder{}
 	bt, err := bot.New(bot.Config{

@@ -20,10 +20,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/bot/bottest"
 	"github.com/anefbot/anefbot/bot/redisstore"
 	"github.com/anefbot/anefbot/bot/redistest"
 	"github.com/anefbot/anefbot/flows"
-	"github.com/anefbot/anefbot/locales"
 )
 
 // roundTrips counts the requests a client makes: one per command, one per
@@ -96,22 +96,12 @@ var pathNow = time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
 
 func newPathEnv(tb testing.TB, be redistest.Backend) pathEnv {
 	tb.Helper()
-	g, err := flows.Diagnosis()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c, err := locales.New()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var langs []flows.Language
-	for _, l := range locales.Languages {
-		langs = append(langs, flows.Language{Code: l.Code, Name: l.Name})
-	}
+	c, g, langs := bottest.Parts(tb)
 	env := pathEnv{sender: &lastKeyboard{}, trips: &roundTrips{}}
 	be.Client.AddHook(env.trips.hook())
 	// Short-lived keys: nothing a benchmark writes outlives it for long.
 	env.store = redisstore.New(be.Client, redisstore.WithPrefix(be.Prefix), redisstore.WithTTL(10*time.Minute))
+	var err error
 	env.bot, err = bot.New(bot.Config{
 		Engine:  flows.NewEngine(g, flows.Options{Languages: langs, RetentionDays: 90}),
 		Store:   env.store,

@@ -4,8 +4,11 @@ package bottest
 import (
 	"context"
 	"sync"
+	"testing"
 
 	"github.com/anefbot/anefbot/bot"
+	"github.com/anefbot/anefbot/flows"
+	"github.com/anefbot/anefbot/locales"
 )
 
 // Recorder is a bot.Sender that keeps every message it is given, in
@@ -67,4 +70,24 @@ func (r *Recorder) Take(chat int64) []bot.Out {
 	}
 	r.all = kept
 	return got
+}
+
+// Parts loads what every bot under test is built of: the message catalog
+// and the diagnosis graph, with the engine's list of languages. A failure
+// to load fails tb.
+func Parts(tb testing.TB) (*locales.Catalog, *flows.Graph, []flows.Language) {
+	tb.Helper()
+	cat, err := locales.New()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g, err := flows.Diagnosis()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var langs []flows.Language
+	for _, l := range locales.Languages {
+		langs = append(langs, flows.Language{Code: l.Code, Name: l.Name})
+	}
+	return cat, g, langs
 }

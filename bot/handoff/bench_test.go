@@ -9,7 +9,6 @@ import (
 	"github.com/anefbot/anefbot/bot/redisstore"
 	"github.com/anefbot/anefbot/bot/redistest"
 	"github.com/anefbot/anefbot/flows"
-	"github.com/anefbot/anefbot/locales"
 )
 
 // What the handoff costs a person who is in no handoff: a typed text
@@ -17,8 +16,7 @@ import (
 // of another feature or an unknown command takes none.
 func BenchmarkMiddlewarePassThrough(b *testing.B) {
 	be := redistest.Mini(b)
-	g, _ := flows.Diagnosis()
-	cat, _ := locales.New()
+	cat, g, _ := bottest.Parts(b)
 	dir, _ := LoadDirectory("")
 	svc := NewService(Config{Store: NewStore(be.Client, be.Prefix), Directory: dir})
 	bt, err := bot.New(bot.Config{

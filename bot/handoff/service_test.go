@@ -27,14 +27,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, be redistest.Backend, vols ...Volunteer) *fixture {
 	t.Helper()
-	g, err := flows.Diagnosis()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat, g, _ := bottest.Parts(t)
 	f := &fixture{t: t, out: &bottest.Recorder{}, now: t0}
 	clock := func() time.Time { return f.now }
 	f.st = NewStore(be.Client, be.Prefix)

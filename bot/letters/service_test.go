@@ -36,14 +36,7 @@ func newPerson(t *testing.T, be redistest.Backend) *person { return newPersonKey
 
 func newPersonKeys(t *testing.T, be redistest.Backend, keys letters.Sealer) *person {
 	t.Helper()
-	cat, err := locales.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := flows.Diagnosis()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat, g, _ := bottest.Parts(t)
 	store := letters.NewStore(be.Client, be.Prefix, 0, keys)
 	svc := letters.NewService(store, nil)
 	opts := flows.Options{Offers: []flows.Offer{svc.Offer()}}

@@ -11,20 +11,12 @@ import (
 	"github.com/anefbot/anefbot/bot/redisstore"
 	"github.com/anefbot/anefbot/bot/redistest"
 	"github.com/anefbot/anefbot/flows"
-	"github.com/anefbot/anefbot/locales"
 )
 
 // featureBot is a Bot with the reminders feature on backend b, at now.
 func featureBot(t *testing.T, b redistest.Backend, now time.Time) (*Feature, *bot.Bot, *redisstore.Store, *bottest.Recorder) {
 	t.Helper()
-	cat, err := locales.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := flows.Diagnosis()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat, g, _ := bottest.Parts(t)
 	f := &Feature{Store: NewStore(b.Client, b.Prefix), Hour: 10, Paris: paris, CalendarName: "x.ics"}
 	sessions := redisstore.New(b.Client, redisstore.WithPrefix(b.Prefix))
 	sent := &bottest.Recorder{}
