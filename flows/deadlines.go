@@ -29,6 +29,32 @@ func RenewalWindow(expiry time.Time, onANEF bool) (open, close time.Time) {
 	return AddMonths(expiry, -2), expiry
 }
 
+// RenewalPhase is where a day stands against a card's renewal window.
+type RenewalPhase int
+
+// Renewal phases, from the earliest day to the latest.
+const (
+	BeforeWindow RenewalPhase = iota // the window has not opened
+	InWindow                         // open: file now
+	WindowMissed                     // closed, the card still valid (§9.2: €180 fee)
+	ExpiredCard                      // the card has expired
+)
+
+// PhaseOf says where today stands against the R431-5 window of a card
+// expiring on expiry (anef.md §3.1, §9.2).
+func PhaseOf(expiry, today time.Time, onANEF bool) RenewalPhase {
+	open, closes := RenewalWindow(expiry, onANEF)
+	switch {
+	case !expiry.After(today):
+		return ExpiredCard
+	case today.After(closes):
+		return WindowMissed
+	case !today.Before(open):
+		return InWindow
+	}
+	return BeforeWindow
+}
+
 // ImplicitRefusal is the day silence on a complete request becomes an
 // implicit refusal: 4 months after filing (R432-1, R432-2; anef.md §3.4).
 // Some titles have 60 or 90 days (anef.md §9.4): plans say so with caution.

@@ -44,6 +44,30 @@ func TestRenewalWindow(t *testing.T) {
 	}
 }
 
+// Where a day stands against the window (§3.1, §9.2): the first and last
+// days of the window are in it; the expiry day itself counts as expired.
+func TestPhaseOf(t *testing.T) {
+	expiry := day("2027-03-15") // ANEF window 15/11/2026..14/01/2027
+	for _, tc := range []struct {
+		today  string
+		onANEF bool
+		want   RenewalPhase
+	}{
+		{"2026-11-14", true, BeforeWindow},
+		{"2026-11-15", true, InWindow},
+		{"2027-01-14", true, InWindow},
+		{"2027-01-15", true, WindowMissed},
+		{"2027-03-14", true, WindowMissed},
+		{"2027-03-15", true, ExpiredCard},
+		{"2027-03-14", false, InWindow},
+		{"2027-03-15", false, ExpiredCard},
+	} {
+		if got := PhaseOf(expiry, day(tc.today), tc.onANEF); got != tc.want {
+			t.Errorf("PhaseOf(15/03/2027, %s, ANEF %v) = %d, want %d", tc.today, tc.onANEF, got, tc.want)
+		}
+	}
+}
+
 // anef.md §9.2: the €180 fee and the lost API guarantee start the day
 // after the window closes, card still valid or not.
 func TestFiledLate(t *testing.T) {

@@ -157,17 +157,10 @@ func (w *planWriter) renewal() {
 	}
 	open, closes := RenewalWindow(expiry, w.f.OnANEF())
 	args := Args{"Open": open, "Close": closes, "Expiry": expiry}
-	today := w.f.Today
-	switch {
-	case !expiry.After(today):
-		w.add("renew_expired", args)
-	case today.After(closes):
-		w.add("renew_missed", args)
-	case !today.Before(open):
-		w.add("renew_open", args)
-	default:
-		w.add("renew_later", args)
-	}
+	w.add(map[RenewalPhase]string{
+		ExpiredCard: "renew_expired", WindowMissed: "renew_missed",
+		InWindow: "renew_open", BeforeWindow: "renew_later",
+	}[PhaseOf(expiry, w.f.Today, w.f.OnANEF())], args)
 }
 
 // renewalUrgency: within the R431-5 window or past it, a blocked person is

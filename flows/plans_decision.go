@@ -63,18 +63,11 @@ func writeT8(w *planWriter) {
 	if w.answer(KeyOnANEF) == "unsure" {
 		w.add("t8_anef_unknown", nil) // §1.3: depends on the title and the département
 	}
-	today := w.f.Today
-	switch {
-	case !expiry.After(today):
-		w.add("t8_expired", args)
-	case today.After(closes):
-		w.add("t8_late_valid", args)
-	case !today.Before(open):
-		w.add("t8_on_time", args)
-	default:
-		w.add("t8_early", args)
-	}
-	if today.After(closes) {
+	w.add(map[RenewalPhase]string{
+		ExpiredCard: "t8_expired", WindowMissed: "t8_late_valid",
+		InWindow: "t8_on_time", BeforeWindow: "t8_early",
+	}[PhaseOf(expiry, w.f.Today, w.f.OnANEF())], args)
+	if w.f.Today.After(closes) {
 		w.add("t8_fee", nil) // §9.2: unless force majeure or a valid visa
 		w.step("step_volunteer_now", nil)
 	}
