@@ -93,17 +93,27 @@ func (s *Service) lineArgs(b *bot.Bot, lang string, c Case, now time.Time) flows
 	}
 }
 
+// presser returns the volunteer who pressed a handoff button, and their
+// language; ok is false, the presser told the button is stale, when they
+// are not a volunteer (any more).
+func (s *Service) presser(ctx context.Context, b *bot.Bot, user, chat int64) (v Volunteer, lang string, ok bool, err error) {
+	v, err = s.st.Volunteer(ctx, user)
+	if errors.Is(err, ErrNoVolunteer) {
+		return v, "", false, s.sayLang(ctx, b, chat, "", "handoff_stale", nil)
+	}
+	if err != nil {
+		return v, "", false, err
+	}
+	return v, volunteerLang(b.Catalog(), v), true, nil
+}
+
 // take gives the volunteer a case (the most urgent, or the one named),
 // shows it in full, and tells the person who joined.
 func (s *Service) take(ctx context.Context, b *bot.Bot, user, chat int64, ref string) error {
-	v, err := s.st.Volunteer(ctx, user)
-	if errors.Is(err, ErrNoVolunteer) {
-		return s.sayLang(ctx, b, chat, "", "handoff_stale", nil)
-	}
-	if err != nil {
+	v, lang, ok, err := s.presser(ctx, b, user, chat)
+	if !ok {
 		return err
 	}
-	lang := volunteerLang(b.Catalog(), v)
 	if v.Status == Paused {
 		return b.Say(ctx, v.ID, lang, "handoff_vol_paused", nil)
 	}
@@ -144,14 +154,10 @@ func (s *Service) held(ctx context.Context, vol int64) (Case, error) {
 
 // done closes the volunteer's case with an outcome, or asks for one.
 func (s *Service) done(ctx context.Context, b *bot.Bot, user, chat int64, arg string) error {
-	v, err := s.st.Volunteer(ctx, user)
-	if errors.Is(err, ErrNoVolunteer) {
-		return s.sayLang(ctx, b, chat, "", "handoff_stale", nil)
-	}
-	if err != nil {
+	v, lang, ok, err := s.presser(ctx, b, user, chat)
+	if !ok {
 		return err
 	}
-	lang := volunteerLang(b.Catalog(), v)
 	c, err := s.held(ctx, v.ID)
 	if errors.Is(err, ErrNoCase) {
 		return b.Say(ctx, v.ID, lang, "handoff_vol_no_case", nil)
