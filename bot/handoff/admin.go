@@ -143,11 +143,7 @@ func (s *Service) addVolunteer(ctx context.Context, b *bot.Bot, chat int64, lang
 }
 
 func (s *Service) listVolunteers(ctx context.Context, b *bot.Bot, chat int64, lang string) error {
-	vols, err := s.st.Volunteers(ctx)
-	if err != nil {
-		return err
-	}
-	busy, err := s.st.Busy(ctx)
+	vols, busy, err := s.st.Roster(ctx)
 	if err != nil {
 		return err
 	}

@@ -66,12 +66,8 @@ func PickVolunteers(vols []Volunteer, c Case, busy map[int64]bool, skip []int64,
 	return out
 }
 
-// Busy returns the volunteers who hold a case.
-func (s *Store) Busy(ctx context.Context) (map[int64]bool, error) {
-	ids, err := s.rdb.HKeys(ctx, s.key("relay")).Result()
-	if err != nil {
-		return nil, fmt.Errorf("list busy volunteers: %w", err)
-	}
+// holders reads the volunteer IDs of the relay map's keys.
+func holders(ids []string) map[int64]bool {
 	out := make(map[int64]bool, len(ids))
 	for _, id := range ids {
 		var v int64
@@ -79,7 +75,7 @@ func (s *Store) Busy(ctx context.Context) (map[int64]bool, error) {
 			out[v] = true
 		}
 	}
-	return out, nil
+	return out
 }
 
 // WaitingRefs returns every waiting case reference in langs.

@@ -17,11 +17,7 @@ const tickEvery = 30 * time.Second
 // not those in skip — unless again is set and nobody else is left (a
 // reminder goes round again) — and records it.
 func (s *Service) notify(ctx context.Context, b *bot.Bot, c Case, skip []int64, again bool) error {
-	vols, err := s.st.Volunteers(ctx)
-	if err != nil {
-		return err
-	}
-	busy, err := s.st.Busy(ctx)
+	vols, busy, err := s.st.Roster(ctx)
 	if err != nil {
 		return err
 	}

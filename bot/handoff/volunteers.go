@@ -104,11 +104,30 @@ func (s *Store) Volunteer(ctx context.Context, id int64) (Volunteer, error) {
 // Volunteers returns every volunteer, by ID, with when each was last
 // notified.
 func (s *Store) Volunteers(ctx context.Context) ([]Volunteer, error) {
+	vols, _, err := s.roster(ctx, false)
+	return vols, err
+}
+
+// Roster returns every volunteer, as Volunteers does, and the IDs of
+// those holding a case, in one round trip.
+func (s *Store) Roster(ctx context.Context) ([]Volunteer, map[int64]bool, error) {
+	return s.roster(ctx, true)
+}
+
+func (s *Store) roster(ctx context.Context, withBusy bool) ([]Volunteer, map[int64]bool, error) {
 	pipe := s.rdb.Pipeline()
 	recs := pipe.HGetAll(ctx, s.key("vol"))
 	seen := pipe.HGetAll(ctx, s.key("volseen"))
+	var relay *redis.StringSliceCmd
+	if withBusy {
+		relay = pipe.HKeys(ctx, s.key("relay"))
+	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, fmt.Errorf("list volunteers: %w", err)
+		return nil, nil, fmt.Errorf("list volunteers: %w", err)
+	}
+	var busy map[int64]bool
+	if relay != nil {
+		busy = holders(relay.Val())
 	}
 	out := make([]Volunteer, 0, len(recs.Val()))
 	for id, data := range recs.Val() {
@@ -119,7 +138,7 @@ func (s *Store) Volunteers(ctx context.Context) ([]Volunteer, error) {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	return out, busy, nil
 }
 
 // RemoveVolunteer deletes a volunteer; it reports whether there was one.
