@@ -60,11 +60,10 @@ func PhaseOf(expiry, today time.Time, onANEF bool) RenewalPhase {
 // Some titles have 60 or 90 days (anef.md §9.4): plans say so with caution.
 func ImplicitRefusal(filed time.Time) time.Time { return AddMonths(filed, 4) }
 
-// RecourseEnd is the last day to challenge a refusal without OQTF before
-// the tribunal administratif: 2 months (anef.md §3.4, §3.7). The legal
-// period is "franc" and moves past weekends; the bot gives the earlier,
-// safe date and tells people to act before it.
-func RecourseEnd(from time.Time) time.Time { return AddMonths(from, 2) }
+// RecourseEnd is the last day to challenge a refusal without OQTF (or an
+// implicit refusal) before the tribunal administratif: 2 months, counted
+// as a délai franc (anef.md §3.4, §3.7, §10.2).
+func RecourseEnd(from time.Time) time.Time { return LastDayMonths(from, 2) }
 
 // APIEnd is the latest end of an attestation de prolongation d'instruction
 // issued on a day: 3 months at most (R431-15-1; anef.md §3.2, §9.3).

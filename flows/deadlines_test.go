@@ -96,7 +96,8 @@ func TestSilenceDeadlines(t *testing.T) {
 	if got := ImplicitRefusal(filed).Format(isoDate); got != "2027-02-28" {
 		t.Errorf("ImplicitRefusal = %s", got)
 	}
-	if got := RecourseEnd(day("2027-02-28")).Format(isoDate); got != "2027-04-28" {
+	// 28 April + 1 = Thursday 29 April 2027, a working day (§10.2).
+	if got := RecourseEnd(day("2027-02-28")).Format(isoDate); got != "2027-04-29" {
 		t.Errorf("RecourseEnd = %s", got)
 	}
 	d60, d90 := ImplicitRefusalShort(filed)
@@ -108,19 +109,23 @@ func TestSilenceDeadlines(t *testing.T) {
 	}
 }
 
-// anef.md §3.4, §3.7: the person's own court deadline.
+// anef.md §3.4, §3.7, §10.2: the person's own court deadline, a délai
+// franc moved past weekends and holidays. Notified Friday 20 November 2026.
 func TestCourtDeadlineByDecision(t *testing.T) {
 	notified := day("2026-11-20")
 	for kind, want := range map[string]string{
-		DecisionOQTF:      "2026-12-20",
-		DecisionArrest:    "2026-11-27",
-		DecisionRetention: "2026-11-22",
-		DecisionRefusal:   "2027-01-20",
+		DecisionOQTF:    "2026-12-21", // 20 Dec + 1 = Monday 21
+		DecisionArrest:  "2026-11-30", // 20 + 7 + 1 = Saturday 28 -> Monday 30
+		DecisionRefusal: "2027-01-21", // 20 Jan + 1 = Thursday 21
 	} {
 		got, ok := CourtDeadline(notified, kind)
 		if !ok || got.Format(isoDate) != want {
 			t.Errorf("CourtDeadline(%s) = %s %v, want %s", kind, got.Format(isoDate), ok, want)
 		}
+	}
+	// §10.2: the 48 hours of rétention are counted in hours, not days.
+	if _, ok := CourtDeadline(notified, DecisionRetention); ok {
+		t.Error("the 48-hour delay was given as a day")
 	}
 	if _, ok := CourtDeadline(notified, "expired"); ok {
 		t.Error("a kind without a court deadline gave one")

@@ -182,20 +182,20 @@ func documentReminders(f Facts) []Reminder {
 }
 
 // CourtDeadline is the last day to go to the tribunal administratif
-// against a decision notified on dec (anef.md §3.4, §3.7): 2 months for a
-// refusal without OQTF, 1 month for an OQTF, 7 days under house arrest or
-// in prison, 48 hours in rétention (counted here as 2 days, the safe
-// side is to act at once anyway). An unknown kind gives false.
+// against a decision notified on dec (anef.md §3.4, §3.7), counted as a
+// délai franc and moved past weekends and public holidays (§10.2): 2
+// months for a refusal without OQTF, 1 month for an OQTF, 7 days under
+// house arrest or in prison. The 48 hours of rétention are counted in
+// hours from the notification, not in days (§10.2): no day is given for
+// them, nor for an unknown kind.
 func CourtDeadline(dec time.Time, kind string) (time.Time, bool) {
 	switch kind {
 	case DecisionRefusal:
 		return RecourseEnd(dec), true
 	case DecisionOQTF:
-		return AddMonths(dec, 1), true
+		return LastDayMonths(dec, 1), true
 	case DecisionArrest:
-		return dec.AddDate(0, 0, 7), true
-	case DecisionRetention:
-		return dec.AddDate(0, 0, 2), true
+		return LastDayDays(dec, 7), true
 	}
 	return time.Time{}, false
 }

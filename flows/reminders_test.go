@@ -82,11 +82,13 @@ func TestReminders(t *testing.T) {
 		},
 		{
 			// Filed: no renewal reminders; 4 months of silence (§3.4)
-			// across a leap day: 31/10/2027 + 4 months = 29/02/2028.
+			// across a leap day: 31/10/2027 + 4 months = 29/02/2028; the
+			// court's last day is 29/04 + 1 = Sunday 30/04, then 1 May:
+			// Tuesday 2 May (délai franc, §10.2).
 			name:    "filed, implicit refusal in a leap year",
 			today:   "2027-11-02",
 			answers: map[string]string{KeyExpiry: "2028-01-15", KeyFiled: "2027-10-31"},
-			due:     "refusal@2028-02-29>2028-02-29 recourse@2028-04-21>2028-04-29",
+			due:     "refusal@2028-02-29>2028-02-29 recourse@2028-04-25>2028-05-02",
 		},
 		{
 			// 30/06/2027 + 4 months = 30/10/2027 (a Saturday, but that day
@@ -94,7 +96,7 @@ func TestReminders(t *testing.T) {
 			name:    "implicit refusal on a Saturday stays",
 			today:   "2027-07-01",
 			answers: map[string]string{KeyFiled: "2027-06-30"},
-			due:     "refusal@2027-10-30>2027-10-30 recourse@2027-12-23>2027-12-30",
+			due:     "refusal@2027-10-30>2027-10-30 recourse@2027-12-24>2027-12-31",
 		},
 		{
 			// A title with a shorter silence (§9.4): the earliest date,
@@ -102,13 +104,13 @@ func TestReminders(t *testing.T) {
 			name:    "short silence title",
 			today:   "2026-11-29",
 			answers: map[string]string{KeyFiled: "2026-11-20", KeyTitle: "short"},
-			due:     "refusal60@2027-01-19>2027-01-19 recourse@2027-03-12>2027-03-19",
+			due:     "refusal60@2027-01-19>2027-01-19 recourse@2027-03-15>2027-03-22",
 		},
 		{
 			name:    "implicit refusal today is close, recourse still reminded",
 			today:   "2027-03-20",
 			answers: map[string]string{KeyFiled: "2026-11-20"},
-			due:     "recourse@2027-05-13>2027-05-20",
+			due:     "recourse@2027-05-14>2027-05-21",
 			close:   "refusal@2027-03-20>2027-03-20",
 		},
 		{
@@ -138,23 +140,25 @@ func TestReminders(t *testing.T) {
 		},
 		{
 			// A decision replaces the implicit-refusal reminders: refusal
-			// without OQTF, 2 months (§3.4).
+			// without OQTF, 2 months (§3.4): 27/01 + 1 = Thursday 28/01
+			// (§10.2).
 			name:    "refusal decision",
 			today:   "2026-11-29",
 			answers: map[string]string{KeyFiled: "2026-06-01", KeyDecision: "2026-11-27", KeyDecisionKind: DecisionRefusal},
-			due:     "recourse@2027-01-20>2027-01-27",
+			due:     "recourse@2027-01-21>2027-01-28",
 		},
 		{
 			name:    "OQTF: 1 month",
 			today:   "2026-11-29",
 			answers: map[string]string{KeyDecision: "2026-11-28", KeyDecisionKind: DecisionOQTF},
-			due:     "recourse@2026-12-21>2026-12-28",
+			due:     "recourse@2026-12-22>2026-12-29",
 		},
 		{
+			// 28/11 + 7 + 1 = Sunday 06/12 -> Monday 07/12 (§10.2).
 			name:    "OQTF under house arrest: 7 days, said at once",
 			today:   "2026-11-29",
 			answers: map[string]string{KeyDecision: "2026-11-28", KeyDecisionKind: DecisionArrest},
-			close:   "court@2026-11-28>2026-12-05",
+			close:   "court@2026-11-28>2026-12-07",
 		},
 		{
 			// Documents due on Monday 14/12: the reminder 3 days before

@@ -315,7 +315,7 @@ func TestServiceOfferBuildsUrgentSummary(t *testing.T) {
 			t.Fatal(err)
 		}
 		consent := f.expect(person, "Voici ce qu'elle verra")
-		for _, want := range []string{"🔴 URGENT", "Département : 93", "Décision notifiée le : 20/11/2026", "le 20/12/2026", "Type de décision : " + label(t, "u_kind_oqtf")} {
+		for _, want := range []string{"🔴 URGENT", "Département : 93", "Décision notifiée le : 20/11/2026", "le 21/12/2026", "Type de décision : " + label(t, "u_kind_oqtf")} {
 			if !strings.Contains(consent.Text, want) {
 				t.Errorf("consent lacks %q:\n%s", want, consent.Text)
 			}

@@ -56,7 +56,7 @@ func TestChooseKeepsOtherBranches(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := ids(c.Pending); got != "api_14-20270212 api_end-20270227 refusal-20270320 recourse-20270513" {
+		if got := ids(c.Pending); got != "api_14-20270212 api_end-20270227 refusal-20270320 recourse-20270514" {
 			t.Errorf("pending: %s", got)
 		}
 		if txt := sent.Last().Text; !strings.Contains(txt, "12/02/2027") || !strings.Contains(txt, "20/03/2027") {

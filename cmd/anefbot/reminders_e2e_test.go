@@ -58,9 +58,10 @@ func TestTelegramReminders(t *testing.T) {
 		}
 		h.press(p, "Remind me of these dates")
 		// Filed 20/11/2026: 4 months → 20/03/2027 (anef.md §3.4); a week
-		// before the 2 months to go to court end (20/05/2027) → 13/05/2027.
+		// before the last day to go to court (20/05 + 1 = Friday 21/05/2027,
+		// a délai franc, §10.2) → 14/05/2027.
 		n, choice := h.waitFor(p, n, "I can send you a reminder")
-		for _, want := range []string{"20/03/2027 — 4 months since you filed", "13/05/2027 — a week before"} {
+		for _, want := range []string{"20/03/2027 — 4 months since you filed", "14/05/2027 — a week before"} {
 			if !strings.Contains(choice.Text, want) {
 				t.Errorf("choice lacks %q:\n%s", want, choice.Text)
 			}
@@ -70,11 +71,11 @@ func TestTelegramReminders(t *testing.T) {
 
 		h.api.PushText(p, "/reminders")
 		n, list := h.waitFor(p, n, "Your reminders")
-		if !strings.Contains(list.Text, "20/03/2027") || !strings.Contains(list.Text, "13/05/2027") {
+		if !strings.Contains(list.Text, "20/03/2027") || !strings.Contains(list.Text, "14/05/2027") {
 			t.Errorf("/reminders lacks the dates:\n%s", list.Text)
 		}
 		labels := buttonLabels(list)
-		for _, want := range []string{"Cancel the one on 13/05/2027", "Cancel all", "Add to my calendar"} {
+		for _, want := range []string{"Cancel the one on 14/05/2027", "Cancel all", "Add to my calendar"} {
 			if !strings.Contains(labels, want) {
 				t.Errorf("/reminders lacks button %q: %s", want, labels)
 			}
@@ -154,7 +155,7 @@ func TestTelegramRemindersForgedAndForget(t *testing.T) {
 			"r:c:refusal-20270320",  // p's reminder, pressed by someone else
 			"r:o:api_14",            // a kind other has no date for
 			"r:d:refusal-20270320",  // "done" on a reminder never sent to them
-			"r:s:recourse-20270513", // "remind me again" likewise
+			"r:s:recourse-20270514", // "remind me again" likewise
 			"r:x:refusal-20270320",  // "stop these reminders" likewise
 			"r:h:refusal-20270320",  // "I need help" likewise
 			"r:zz",
@@ -174,7 +175,7 @@ func TestTelegramRemindersForgedAndForget(t *testing.T) {
 		n, _ = h.t3Plan(p, n, "25/11/2026")
 		h.api.PushText(p, "/reminders")
 		n, list := h.waitFor(p, n, "Your reminders")
-		for _, want := range []string{"25/03/2027", "18/05/2027"} {
+		for _, want := range []string{"25/03/2027", "19/05/2027"} {
 			if !strings.Contains(list.Text, want) {
 				t.Errorf("/reminders after the new date lacks %s:\n%s", want, list.Text)
 			}
