@@ -76,6 +76,63 @@ func ParseDate(text string, now time.Time) (time.Time, error) {
 	return d, nil
 }
 
+// datePrecision says how much of a date was typed.
+type datePrecision int
+
+const (
+	fullDate  datePrecision = iota
+	monthOnly               // "mars 2027", "03/2027": the 1st of the month
+	noYear                  // "12 mars", "12/03": the year is missing
+)
+
+// readDate reads a typed date as ParseDate does, and also a month with its
+// year (the 1st of that month is returned) and a day with its month but no
+// year (returned in the year 2000, a leap year, so that 29/02 is a day).
+func readDate(text string, now time.Time) (time.Time, datePrecision, error) {
+	if d, err := ParseDate(text, now); err == nil {
+		return d, fullDate, nil
+	}
+	f := dateFields(text)
+	if len(f) != 2 {
+		return time.Time{}, 0, ErrDate
+	}
+	if year, month, ok := monthAndYear(f); ok {
+		return time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC), monthOnly, nil
+	}
+	day, month := atoi(f[0]), monthOf(f[1])
+	if !isNumber(f[0]) { // "March 12"
+		day, month = atoi(f[1]), monthOf(f[0])
+	}
+	d := time.Date(2000, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if day < 1 || month < 1 || month > 12 || d.Day() != day || !(isNumber(f[0]) || isNumber(f[1])) {
+		return time.Time{}, 0, ErrDate
+	}
+	return d, noYear, nil
+}
+
+// monthAndYear reads "03/2027", "mars 2027" or "2027-03".
+func monthAndYear(f []string) (year, month int, ok bool) {
+	switch {
+	case len(f[1]) == 4 && isNumber(f[1]):
+		year, month = atoi(f[1]), monthOf(f[0])
+	case len(f[0]) == 4 && isNumber(f[0]):
+		year, month = atoi(f[0]), monthOf(f[1])
+	default:
+		return 0, 0, false
+	}
+	return year, month, month >= 1 && month <= 12
+}
+
+// withYear gives a day and month (read without a year) in today's year,
+// as the example of how to type it; 29/02 falls back to today.
+func withYear(d, today time.Time) time.Time {
+	out := time.Date(today.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+	if out.Day() != d.Day() {
+		return today
+	}
+	return out
+}
+
 // monthOf reads a month given as a number or a name; -1 when it is neither.
 func monthOf(s string) int {
 	if isNumber(s) {

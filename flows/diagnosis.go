@@ -60,7 +60,13 @@ func triageSteps() []Step {
 			{ID: "t9", Label: "sit_t9", Next: "t9_org"},
 			{ID: "t10", Label: "sit_t10", Next: "t10_kind"},
 			{ID: "t11", Label: "sit_t11", Next: "t11_doc"},
-			{ID: "other", Label: "sit_other", Next: "plan_general"},
+			// A lost or stolen card, récépissé or attestation (§1.2: the
+			// duplicate of a lost or stolen card is an ANEF procedure).
+			{ID: "lost", Label: "sit_lost", Next: "plan_lost"},
+			// Something else still asks first request or renewal: the
+			// 2026 requirements and the renewal window depend on it
+			// (§10.1, §10.4).
+			{ID: "other", Label: "sit_other", Next: "other_proc"},
 		},
 		Sources: []string{"§8.0", "§8"},
 	}}
@@ -209,14 +215,48 @@ func decisionSteps() []Step {
 			Sources: []string{"§8 T8", "§3.1"},
 		},
 		{
+			// Which card expired matters only while L433-3 may cover the
+			// person: see cardRoute.
 			ID: "t8_anef", Kind: Ask, Prompt: "t8_anef_prompt", Save: KeyOnANEF,
 			Options: []Option{
-				{ID: "yes", Label: "t8_anef_yes", Next: "plan_t8"},
-				{ID: "no", Label: "t8_anef_no", Next: "plan_t8"},
-				{ID: "unsure", Label: "t8_anef_unsure", Next: "plan_t8"},
+				{ID: "yes", Label: "t8_anef_yes"},
+				{ID: "no", Label: "t8_anef_no"},
+				{ID: "unsure", Label: "t8_anef_unsure"},
 			},
+			Route: cardRoute("t8_card", "plan_t8"), Targets: []string{"t8_card", "plan_t8"},
 			Sources: []string{"§1.3", "§3.1"},
 		},
+		cardStep("t8_card", "plan_t8"),
+	}
+}
+
+// cardRoute asks which card expired only when the answer changes the plan
+// (anef.md §10.4): the card has expired, and not more than 3 months ago,
+// so that L433-3 may still cover the person (§3.2).
+func cardRoute(card, plan string) func(Facts) string {
+	return func(f Facts) string {
+		expiry, ok := f.Date(KeyExpiry)
+		if ok && !expiry.After(f.Today) && !AddMonths(expiry, 3).Before(f.Today) {
+			return card
+		}
+		return plan
+	}
+}
+
+// cardStep asks which card expired: holders of a 4-year multi-year card,
+// a resident card or a treaty title of more than one year keep the right
+// to stay and work for 3 months after expiry (L433-3, anef.md §3.2, §10.4).
+func cardStep(id, plan string) Step {
+	return Step{
+		ID: id, Kind: Ask, Prompt: "card_prompt", Save: KeyCard,
+		Options: []Option{
+			{ID: "pluri4", Label: "card_pluri4", Next: plan},
+			{ID: "resident", Label: "card_resident", Next: plan},
+			{ID: "treaty", Label: "card_treaty", Next: plan},
+			{ID: "other", Label: "card_other", Next: plan},
+			{ID: "unknown", Label: "card_unknown", Next: plan},
+		},
+		Sources: []string{"§3.2", "§10.4"},
 	}
 }
 
@@ -285,28 +325,43 @@ func otherSteps() []Step {
 func sharedSteps() []Step {
 	var out []Step
 	for _, b := range []string{"t1", "t2", "t6"} {
-		out = append(out, procSteps(b)...)
+		out = append(out, procSteps(b, "plan_"+b)...)
 	}
+	out = append(out, procSteps("other", "plan_general")...)
 	return append(out, riskStep("t4"), riskStep("t7"))
 }
 
-// procSteps ask the procedure (anef.md §8.0 q2) and, for a renewal, the
-// card's expiry: it sets the R431-5 window and the urgency (§3.1, §8 T1).
-func procSteps(branch string) []Step {
-	plan := "plan_" + branch
+// procSteps ask the procedure (anef.md §8.0 q2); for a renewal, the card's
+// expiry, which sets the R431-5 window and the urgency (§3.1, §10.4), and
+// which card expired when L433-3 may apply; for a first request, which
+// card, since a first multi-year or resident card needs the French level
+// and the examen civique before filing (§10.1).
+func procSteps(branch, plan string) []Step {
 	return []Step{
 		{
 			ID: branch + "_proc", Kind: Ask, Prompt: "proc_prompt", Save: KeyProcedure,
 			Options: []Option{
 				{ID: "renewal", Label: "proc_renewal", Next: branch + "_expiry"},
-				{ID: "first", Label: "proc_first", Next: plan},
+				{ID: "first", Label: "proc_first", Next: branch + "_first"},
 				{ID: "other", Label: "proc_other", Next: plan},
 			},
-			Sources: []string{"§8.0"},
+			Sources: []string{"§8.0", "§10.1"},
 		},
 		{
-			ID: branch + "_expiry", Kind: AskDate, Prompt: "expiry_prompt", Save: KeyExpiry, Next: plan,
+			ID: branch + "_expiry", Kind: AskDate, Prompt: "expiry_prompt", Save: KeyExpiry,
+			Route: cardRoute(branch+"_card", plan), Targets: []string{branch + "_card", plan},
 			Sources: []string{"§8.0", "§3.1"},
+		},
+		cardStep(branch+"_card", plan),
+		{
+			ID: branch + "_first", Kind: Ask, Prompt: "first_prompt", Save: KeyFirst,
+			Options: []Option{
+				{ID: "temp", Label: "first_temp", Next: plan},
+				{ID: "multi", Label: "first_multi", Next: plan},
+				{ID: "resident", Label: "first_resident", Next: plan},
+				{ID: "unknown", Label: "first_unknown", Next: plan},
+			},
+			Sources: []string{"§10.1"},
 		},
 	}
 }

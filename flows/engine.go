@@ -287,6 +287,8 @@ func (t *turn) press() {
 		t.show()
 	case opt == optYes || opt == optNo:
 		t.confirmDate(opt == optYes)
+	case opt == optUnknown:
+		t.dontKnow()
 	case strings.HasPrefix(opt, optOffer+"="):
 		t.offer(strings.TrimPrefix(opt, optOffer+"="))
 	default:
@@ -368,9 +370,18 @@ func (t *turn) text() {
 		t.show()
 		return
 	}
-	d, err := ParseDate(t.in.Data, t.in.Now)
+	d, precision, err := readDate(t.in.Data, t.in.Now)
 	if err != nil {
+		if t.e.match.dontKnow(t.in.Data) {
+			t.dontKnow()
+			return
+		}
 		t.add(say("date_invalid", Args{"Example": exampleDate(t.in.Now)}))
+		return
+	}
+	if precision == noYear {
+		// "12 mars": the year is asked for, with the date as an example.
+		t.add(say("date_need_year", Args{"Example": withYear(d, today(t.in.Now))}))
 		return
 	}
 	if msg := checkDate(st, d, t.facts()); msg != "" {
@@ -378,14 +389,49 @@ func (t *turn) text() {
 		return
 	}
 	t.s.Pending = d.Format(isoDate)
+	confirm := "date_confirm"
+	if precision == monthOnly {
+		// "mars 2027": the 1st is assumed, the earliest day, so that
+		// every deadline counted from it is the earliest too.
+		t.s.Pending += monthMark
+		confirm = "date_confirm_month"
+	}
 	t.changed = true
 	t.add(Reply{
-		Parts: []Part{part("date_confirm", Args{"Date": d})},
+		Parts: []Part{part(confirm, Args{"Date": d})},
 		Choices: []Choice{
 			{Data: pressData(t.s.Seq, optYes), Label: "date_yes"},
 			{Data: pressData(t.s.Seq, optNo), Label: "date_no"},
 		},
 	})
+}
+
+// monthMark ends a pending date given as a month only.
+const monthMark = "~"
+
+// dontKnow takes "I don't know" at a date question: the answer is stored
+// as Unknown and the conversation goes on; the plan takes the
+// conservative path and says where to find the date.
+func (t *turn) dontKnow() {
+	st := t.current()
+	if st.Kind != AskDate {
+		t.add(say("stale_button", nil))
+		t.show()
+		return
+	}
+	t.s.setAnswer(st.Save, Unknown)
+	t.s.markAssumed(st.Save, false)
+	t.add(say("date_unknown_ack", nil))
+	t.next(st)
+}
+
+// next leaves a date step once its answer is stored.
+func (t *turn) next(st *Step) {
+	if st.Next != "" {
+		t.advance("date")
+		return
+	}
+	t.advance(routeEvent(st.Route(t.facts())))
 }
 
 func checkDate(st *Step, d time.Time, f Facts) string {
@@ -415,12 +461,10 @@ func (t *turn) confirmDate(yes bool) {
 		t.show()
 		return
 	}
-	t.s.setAnswer(st.Save, t.s.Pending)
-	if st.Next != "" {
-		t.advance("date")
-		return
-	}
-	t.advance(routeEvent(st.Route(t.facts())))
+	value, month := strings.CutSuffix(t.s.Pending, monthMark)
+	t.s.setAnswer(st.Save, value)
+	t.s.markAssumed(st.Save, month)
+	t.next(st)
 }
 
 // show renders the current step: its question and buttons, or its plan.
@@ -440,6 +484,7 @@ func (t *turn) show() {
 		t.effect("plan", map[string]string{"plan": st.ID})
 	case AskDate:
 		r := say(st.Prompt, Args{"Example": exampleDate(t.in.Now)})
+		r.Choices = append(r.Choices, Choice{Data: pressData(t.s.Seq, optUnknown), Label: "date_unknown_btn"})
 		t.navigation(&r)
 		t.add(r)
 	default:

@@ -126,7 +126,7 @@ func TestStepPaths(t *testing.T) {
 			c.press("o_dated")
 			c.text("01/01/2027")
 			return c.press("date_no")
-		}, "q_when [btn_back]", "when"},
+		}, "q_when [date_unknown_btn] [btn_back]", "when"},
 		{"invalid date changes nothing", func(c *convo) Result {
 			c.cmd("start")
 			c.press("o_dated")
@@ -155,7 +155,7 @@ func TestStepPaths(t *testing.T) {
 		{"unknown command", func(c *convo) Result { c.cmd("start"); return c.cmd("frobnicate") },
 			"unknown_command q_menu [o_dated] [o_plain] [btn_language]", "menu"},
 		{"help then the current question", func(c *convo) Result { c.cmd("start"); c.press("o_dated"); return c.cmd("help") },
-			"help q_when [btn_back]", "when"},
+			"help q_when [date_unknown_btn] [btn_back]", "when"},
 		{"language list in own names", func(c *convo) Result { c.cmd("start"); return c.cmd("language") },
 			"language_choose [Français] [English]", "menu"},
 		{"language change keeps the place", func(c *convo) Result {
@@ -163,7 +163,7 @@ func TestStepPaths(t *testing.T) {
 			c.press("o_dated")
 			c.cmd("language")
 			return c.press("English")
-		}, "language_set q_when [btn_back]", "when"},
+		}, "language_set q_when [date_unknown_btn] [btn_back]", "when"},
 		{"offer yields its effect", func(c *convo) Result { c.cmd("start"); c.press("o_plain"); return c.press("o_rem") },
 			"", "done"},
 	}
@@ -338,7 +338,7 @@ func TestCurrentShowsTheQuestionAgainAndChangesNothing(t *testing.T) {
 	c.cmd("start")
 	c.press("o_dated")
 	before := c.s.clone()
-	if got := ids(Result{Replies: c.e.Current(c.s, testNow)}); got != "q_when [btn_back]" {
+	if got := ids(Result{Replies: c.e.Current(c.s, testNow)}); got != "q_when [date_unknown_btn] [btn_back]" {
 		t.Errorf("Current = %s", got)
 	}
 	if c.s.State != before.State || c.s.Seq != before.Seq {

@@ -35,7 +35,18 @@ var goldenPaths = map[string][]string{
 	"t9":         {"/start", "!t9", "!cpam", "!api", "!no"},
 	"t10":        {"/start", "!t10", "!stuck"},
 	"t11":        {"/start", "!t11", "!api"},
-	"other":      {"/start", "!other"},
+	"other":      {"/start", "!other", "!other"},
+	// The 2026 additions (anef.md §10): a first card and the examen
+	// civique; the renewal window by phase, with a month typed alone and
+	// the card asked when L433-3 may apply; a date not known; a day
+	// without its year; a lost document.
+	"other_first":   {"/start", "!other", "!first", "!resident"},
+	"t8_early":      {"/start", "!t8", "avril 2027", "!@yes", "!yes"},
+	"t8_l433":       {"/start", "!t8", "15/10/2026", "!@yes", "!no", "!resident"},
+	"t3_unknown":    {"/start", "!t3", "je ne sais pas", "!@dk", "!unsure"},
+	"t1_year":       {"/start", "!t1", "!login", "!renewal", "12 mars", "12/03/2027", "!@yes"},
+	"lost":          {"/start", "vol de ma carte de séjour", "!@yes"},
+	"urgent_arrest": {"/start", "!urgent", "!oqtf_arrest", "23/11/2026", "!@yes"},
 }
 
 // Golden transcripts: one conversation per branch, in French and English,

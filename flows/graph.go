@@ -69,6 +69,10 @@ func (f Facts) Date(key string) (time.Time, bool) {
 	return Session{Answers: f.Answers}.Date(key)
 }
 
+// Unknown reports whether the person answered "I don't know" to the date
+// question stored under key.
+func (f Facts) Unknown(key string) bool { return f.Answers[key] == Unknown }
+
 // Graph is a compiled flow: its steps by ID, its looplab/fsm transition
 // table, and the migrations from older versions.
 type Graph struct {

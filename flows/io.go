@@ -79,6 +79,7 @@ const (
 	optYes     = "@yes"
 	optNo      = "@no"
 	optOffer   = "@offer"
+	optUnknown = "@dk" // "I don't know" under a date question
 )
 
 func pressData(seq int, option string) string {

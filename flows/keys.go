@@ -22,4 +22,15 @@ const (
 	KeyOrg          = "org"  // the organisation refusing the attestation (§8 T9)
 	KeyDocsDue      = "due"  // deadline given in an ANEF request for documents (§8 T6)
 	KeyADFDated     = "adfd" // "yes" when an end date is printed on the ADF (§9.3)
+	KeyCard         = "card" // the card that expired: pluri4, resident, treaty, other, unknown (L433-3, §3.2, §10.4)
+	KeyFirst        = "frst" // a first request: temp, multi, resident, unknown (§10.1)
+	// KeyAssumed lists, comma-separated, the date keys the person gave as
+	// a month only: the 1st of the month was assumed (the earliest day,
+	// so every deadline counted from it is the earliest too).
+	KeyAssumed = "asm"
 )
+
+// Unknown is the answer stored for a date the person does not know ("je
+// ne sais pas"): the plans take the conservative path and say where to
+// find the date. Session.Date reports it as absent.
+const Unknown = "?"

@@ -21,10 +21,17 @@ import (
 // KeywordID is the message ID holding the keyword list of an option.
 func KeywordID(step, option string) string { return "kw_" + step + "_" + option }
 
+// KeywordDateUnknown holds the phrases that mean "I don't know" at a date
+// question ("je ne sais pas", "I don't know"…), in every language.
+const KeywordDateUnknown = "kw_date_unknown"
+
+// dateStep is the matcher's entry for the phrases of KeywordDateUnknown.
+const dateStep = "@date"
+
 // KeywordIDs lists the keyword message IDs the shell should load: one per
-// option of every question step.
+// option of every question step, and the "I don't know" of date questions.
 func KeywordIDs(g *Graph) []string {
-	var out []string
+	out := []string{KeywordDateUnknown}
 	for _, st := range g.Steps() {
 		if st.Kind != Ask {
 			continue
@@ -69,7 +76,22 @@ func newMatcher(g *Graph, keywords map[string]map[string]string) *matcher {
 			}
 		}
 	}
+	for _, texts := range keywords {
+		for _, p := range phrases(Unknown, texts[KeywordDateUnknown]) {
+			if m.steps[dateStep] == nil {
+				m.steps[dateStep] = map[string][]phrase{}
+			}
+			m.steps[dateStep][p.words[0]] = append(m.steps[dateStep][p.words[0]], p)
+		}
+	}
 	return m
+}
+
+// dontKnow reports whether a text typed at a date question says that the
+// person does not know the date.
+func (m *matcher) dontKnow(text string) bool {
+	_, ok := m.match(dateStep, text)
+	return ok
 }
 
 func phrases(option, text string) []phrase {

@@ -1,13 +1,16 @@
 package flows
 
-// urgencyT1: blocked from one's account while the renewal window is open
-// or past is urgent (anef.md §8 T1 deadline logic).
+// urgencyT1: blocked from one's account, the renewal window decides
+// (anef.md §8 T1 deadline logic, calibrated by §10.3: an account problem
+// with the window open for more than 7 days is not red).
 func urgencyT1(f Facts) string { return renewalUrgency(f) }
 
 // writeT1: cannot create an account, log in, or change e-mail or phone
 // (anef.md §8 T1, §2.2 A).
 func writeT1(w *planWriter) {
 	w.add("t1_title", nil)
+	w.assumed()
+	w.civic()
 	w.renewal()
 	switch w.answer(KeyIssue) {
 	case "login":
@@ -35,20 +38,17 @@ func handoffT1(f Facts) bool {
 	return ok && f.Answers[KeyProcedure] == "renewal" && !expiry.After(f.Today.AddDate(0, 0, 60))
 }
 
-// urgencyT2: as T1, and a status bug or a wrong procedure already filed
-// needs a human soon (anef.md §8 T2 handoff).
-func urgencyT2(f Facts) string {
-	switch f.Answers[KeyIssue] {
-	case "status", "wrong":
-		return most(Soon, renewalUrgency(f))
-	}
-	return renewalUrgency(f)
-}
+// urgencyT2: as T1. A status bug or a wrong procedure filed needs a human
+// (the plan says so, anef.md §8 T2 handoff) but is not a deadline: its
+// level is the renewal window's (§10.3).
+func urgencyT2(f Facts) string { return renewalUrgency(f) }
 
 // writeT2: cannot file, wrong status recognised, previous card "not handed
 // over", wrong procedure (anef.md §8 T2, §2.2 B, §2.1).
 func writeT2(w *planWriter) {
 	w.add("t2_title", nil)
+	w.assumed()
+	w.civic()
 	w.renewal()
 	switch w.answer(KeyIssue) {
 	case "status":

@@ -1,37 +1,48 @@
 package flows
 
-// urgencyT3: a card expired without API, or a silence already turned into
-// a refusal, is urgent (anef.md §8 T3 handoff); a card ending within 60
-// days is soon.
+// urgencyT3: a request is filed but no API came (anef.md §8 T3). §10.3:
+// the card ending within 30 days, or already ended, is orange (a request
+// is filed, so not the red trigger of a card expired with nothing filed);
+// the implicit refusal and its court deadline as silenceUrgency says; an
+// expiry date the person does not know is orange.
 func urgencyT3(f Facts) string {
-	expiry, _ := f.Date(KeyExpiry)
-	refusal, _ := refusalDay(f)
-	switch {
-	case !expiry.After(f.Today) || !refusal.After(f.Today):
-		return Urgent
-	case Within(f.Today, expiry, 60):
-		return Soon
+	level := silenceUrgency(f)
+	if expiry, ok := f.Date(KeyExpiry); ok {
+		return most(level, documentLevel(f.Today, expiry))
 	}
-	return Normal
+	if f.Unknown(KeyExpiry) {
+		return most(level, Soon)
+	}
+	return level
 }
 
 // writeT3: filed, only an attestation de dépôt, no API (anef.md §8 T3).
 func writeT3(w *planWriter) {
-	expiry, _ := w.f.Date(KeyExpiry)
-	filed, _ := w.f.Date(KeyFiled)
-	open, closes := RenewalWindow(expiry, true) // filed on ANEF: §3.1
 	w.add("t3_plan_title", nil)
-	window := Args{"Open": open, "Close": closes, "Filed": filed}
+	w.assumed()
+	expiry, knownExpiry := w.f.Date(KeyExpiry)
+	filed, knownFiled := w.f.Date(KeyFiled)
 	switch {
-	case FiledLate(filed, expiry, true):
-		// §3.2: the API obligation covers only requests filed within the
-		// R431-5 window; §9.2: the €180 fee applies from day 60.
-		w.add("t3_filed_late", window)
-	case filed.Before(open):
-		// anef.md says nothing of an early filing: no claim, a check.
-		w.add("t3_filed_early", window)
+	case w.assumedDay(KeyFiled) || w.assumedDay(KeyExpiry):
+		// A month given alone: the 1st is the safe side for deadlines,
+		// not for saying whether the filing was early, on time or late.
+		// Nothing is said of the window.
+	case knownExpiry && knownFiled:
+		open, closes := RenewalWindow(expiry, true) // filed on ANEF: §3.1
+		window := Args{"Open": open, "Close": closes, "Filed": filed}
+		switch {
+		case FiledLate(filed, expiry, true):
+			// §3.2: the API obligation covers only requests filed within
+			// the R431-5 window; §9.2: the €180 fee applies from day 60.
+			w.add("t3_filed_late", window)
+		case filed.Before(open):
+			// anef.md says nothing of an early filing: no claim, a check.
+			w.add("t3_filed_early", window)
+		default:
+			w.add("t3_filed_on_time", window)
+		}
 	default:
-		w.add("t3_filed_on_time", window)
+		w.add("t3_window_unknown", nil) // §3.1, §3.2: without both dates, no claim
 	}
 	w.add("t3_explain", Args{"Link": LinkAttestations}) // §3.2
 	if w.answer(KeyDocs) != "no" {
@@ -45,31 +56,38 @@ func writeT3(w *planWriter) {
 	w.add("t3_proof", nil)
 }
 
-// urgencyT4: an API expired leaves no proof of stay; with a job or benefits
-// at risk, or a silence already a refusal, it is urgent (anef.md §8 T4).
+// urgencyT4: an API ended or ending within 30 days leaves the person
+// without proof of stay: orange (§10.3, a document's end); a job or
+// benefits at risk too (§10.3: income at risk); the implicit refusal as
+// silenceUrgency says. A request is filed: never the red trigger of a
+// card expired with nothing filed.
 func urgencyT4(f Facts) string {
+	level := silenceUrgency(f)
 	if f.Answers[KeyAtRisk] == "yes" {
-		return Urgent
+		level = most(level, Soon)
 	}
-	if refusal, ok := refusalDay(f); ok && !refusal.After(f.Today) {
-		return Urgent
+	if end, ok := f.Date(KeyAPIEnd); ok {
+		return most(level, documentLevel(f.Today, end))
 	}
-	if end, ok := f.Date(KeyAPIEnd); ok && end.After(f.Today.AddDate(0, 0, 30)) {
-		return Normal
+	if f.Unknown(KeyAPIEnd) {
+		return most(level, Soon)
 	}
-	return Soon
+	return level
 }
 
 // writeT4: the API expired and was not renewed (anef.md §8 T4, §2.2 D;
 // R431-15-1: renewed for as long as the préfet has not decided, §3.2).
 func writeT4(w *planWriter) {
 	w.add("t4_title", nil)
+	w.assumed()
 	if end, ok := w.f.Date(KeyAPIEnd); ok {
-		if end.After(w.f.Today) {
-			w.add("t4_api_running", Args{"Date": end})
-		} else {
+		if end.Before(w.f.Today) {
 			w.add("t4_api_ended", Args{"Date": end})
+		} else {
+			w.add("t4_api_running", Args{"Date": end})
 		}
+	} else if w.f.Unknown(KeyAPIEnd) {
+		w.add("t4_api_unknown", nil)
 	}
 	w.add("t4_explain", Args{"Link": LinkAttestations})
 	if w.answer(KeyAtRisk) == "yes" {
@@ -83,42 +101,44 @@ func writeT4(w *planWriter) {
 	w.add("t4_proof", nil)
 }
 
-// urgencyT5: at the day silence becomes a refusal, always a human (anef.md
-// §8 T5 handoff): past it urgent, within 30 days soon.
-func urgencyT5(f Facts) string {
-	refusal, ok := refusalDay(f)
-	if !ok {
-		return Normal
-	}
-	return dateUrgency(f.Today, refusal, 30)
-}
+// urgencyT5: the implicit refusal and its court deadline (anef.md §8 T5,
+// §10.3): see silenceUrgency.
+func urgencyT5(f Facts) string { return silenceUrgency(f) }
 
 // writeT5: "en cours d'instruction" for a long time (anef.md §8 T5, §2.2 E).
 func writeT5(w *planWriter) {
 	w.add("t5_title", nil)
+	w.assumed()
 	w.add("t5_explain", nil) // CE 6 May 2025: APIs do not stop the refusal
-	if w.answer(KeyDocs) != "no" {
-		w.add("t5_incomplete", nil) // CE 10 Oct 2024: refusal to register
-	}
-	w.silence()
+	w.silence()              // with the incomplete-file caveat (§10.4)
 	w.stepCCC("t5_ccc_ask")
 	w.step("t5_step_letter", Args{"Link": LinkGISTIModels})
-	refusal, _ := refusalDay(w.f)
-	w.step("t5_step_reasons", Args{"Date": refusal, "Link": LinkRecoursGracieux}) // L232-4 CRPA
-	w.step("t5_step_court", Args{"Link": LinkSuspension})                         // §3.5, §2.2 E
-	w.add("t5_czabaj", nil)                                                       // §8 T5: 1 year, human check
+	// L232-4 CRPA, explained rather than linked to the recours gracieux
+	// sheet (§3.4, §10.6).
+	switch refusal, ok := refusalDay(w.f); {
+	case !ok:
+		w.step("t5_step_reasons_unknown", nil)
+	case refusal.After(w.f.Today):
+		w.step("t5_step_reasons", Args{"Date": refusal})
+	default:
+		w.step("t5_step_reasons_now", nil)
+	}
+	w.step("t5_step_court", Args{"Link": LinkSuspension}) // §3.5, §2.2 E
+	w.add("t5_czabaj", nil)                               // §8 T5: 1 year, human check
 	w.add("t5_proof", nil)
 }
 
-// urgencyT6: a document deadline within 7 days is a T-URGENT trigger
-// (anef.md §8 T-URGENT), within 30 days soon; any closure of a renewal
-// file needs a human now (§8 T6 handoff).
+// urgencyT6: the date an ANEF request for documents gives is a deadline
+// to act: 7 days or less, or passed (the file may be closed any day), is
+// red; 30 days or less orange; not known, orange (anef.md §8 T6, §10.3).
+// A closed renewal file needs a human soon, and the renewal window
+// decides whether it is red (§8 T6 handoff, §10.3).
 func urgencyT6(f Facts) string {
 	if f.Answers[KeyIssue] == "closed" {
 		if f.Answers[KeyProcedure] == "renewal" {
-			return Urgent
+			return most(Soon, renewalUrgency(f))
 		}
-		return Soon
+		return Normal
 	}
 	due, ok := f.Date(KeyDocsDue)
 	if !ok {
@@ -127,7 +147,7 @@ func urgencyT6(f Facts) string {
 	if !due.After(f.Today.AddDate(0, 0, 7)) {
 		return Urgent
 	}
-	return dateUrgency(f.Today, due, 30)
+	return legalLevel(f.Today, due)
 }
 
 // writeT6: documents requested or rejected, or the file closed (anef.md
@@ -135,6 +155,8 @@ func urgencyT6(f Facts) string {
 func writeT6(w *planWriter) {
 	if w.answer(KeyIssue) == "closed" {
 		w.add("t6_closed_title", nil)
+		w.assumed()
+		w.civic()
 		w.renewal()
 		w.stepCCC("t6_closed_ccc_ask")
 		w.stepLetter("t6_closed_letter_ask")
@@ -144,12 +166,18 @@ func writeT6(w *planWriter) {
 		return
 	}
 	w.add("t6_title", nil)
+	w.assumed()
 	if due, ok := w.f.Date(KeyDocsDue); ok {
-		if due.Before(w.f.Today) {
-			w.add("t6_due_past", Args{"Date": due})
-		} else {
+		switch StateOf(w.f.Today, due) {
+		case Running:
 			w.add("t6_due", Args{"Date": due})
+		case LastDay:
+			w.add("t6_due_today", Args{"Date": due})
+		default:
+			w.add("t6_due_past", Args{"Date": due})
 		}
+	} else if w.f.Unknown(KeyDocsDue) {
+		w.add("t6_due_unknown", nil)
 	}
 	if w.answer(KeyIssue) == "rejected" {
 		w.step("t6_step_rejected", nil)

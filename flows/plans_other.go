@@ -1,12 +1,13 @@
 package flows
 
-// urgencyT9: a dismissal notice or benefits already stopped need a human
-// now (anef.md §8 T9 handoff); any refusal is soon.
+// urgencyT9: an attestation refused with income at risk (a dismissal
+// notice, benefits stopped) is orange (anef.md §10.3), and the plan sends
+// the person to a human (§8 T9 handoff); otherwise green.
 func urgencyT9(f Facts) string {
 	if f.Answers[KeyAtRisk] == "yes" {
-		return Urgent
+		return Soon
 	}
-	return Soon
+	return Normal
 }
 
 // writeT9: an employer, the CAF, the CPAM, France Travail, a bank or a
@@ -43,14 +44,12 @@ func writeT9(w *planWriter) {
 	w.add("t9_proof", nil)
 }
 
-// urgencyT10: a naturalisation refusal has deadlines this guide does not
-// cover (anef.md §8 T10 [verify]): a human now. Long silence: soon.
+// urgencyT10: a refusal is a decision received (anef.md §10.3), and its
+// deadlines are not covered by this guide (§8 T10 [verify]): red, a human
+// now. A long silence or a filing problem has no known deadline: green.
 func urgencyT10(f Facts) string {
-	switch f.Answers[KeyIssue] {
-	case "refused":
+	if f.Answers[KeyIssue] == "refused" {
 		return Urgent
-	case "stuck":
-		return Soon
 	}
 	return Normal
 }
@@ -67,6 +66,11 @@ func writeT10(w *planWriter) {
 		return
 	case "stuck":
 		w.add("t10_stuck", nil)
+	}
+	if w.answer(KeyIssue) == "cannot_file" {
+		// §10.1: B2 and the examen civique, before filing, since 2026.
+		w.add("civic_naturalisation", nil)
+		w.add("civic_exam", Args{"Link": LinkCivic})
 	}
 	w.stepCCC("t10_ccc_ask")
 	w.stepPAN()
@@ -101,6 +105,9 @@ func writeT11(w *planWriter) {
 // §2.3), and a volunteer with what was answered.
 func writeGeneral(w *planWriter) {
 	w.add("general_title", nil)
+	w.assumed()
+	w.civic()   // §10.1: a first multi-year or resident card
+	w.renewal() // §10.4: a renewal, by phase
 	w.step("general_step_proof", nil)
 	w.stepCCC("")
 	w.stepPAN()
@@ -110,4 +117,18 @@ func writeGeneral(w *planWriter) {
 	w.stepCourt()
 	w.add("general_deadlines_warning", nil)
 	w.add("general_volunteer", nil)
+}
+
+// writeLost: a lost or stolen card, récépissé or attestation. anef.md
+// §1.2 lists the duplicate of a lost or stolen card among the ANEF
+// procedures; nothing more is sourced (how to declare the loss, what
+// replaces an attestation), so the plan says only that, then the ladder
+// of §2.3 and a person.
+func writeLost(w *planWriter) {
+	w.add("lost_title", nil)
+	w.step("lost_step_card", Args{"Link": LinkANEF})
+	w.step("lost_step_other", nil)
+	w.stepCCC("lost_ccc_ask")
+	w.step("lost_step_human", nil)
+	w.add("lost_proof", nil)
 }

@@ -2,7 +2,8 @@ package flows
 
 // writeUrgent: a decision was received or the person is deprived of
 // liberty (anef.md §8 T-URGENT): their own court deadline first (§3.4,
-// §3.7), then the general table, then who to see today.
+// §3.7, counted as §10.2 says), then the general table, then who to see
+// today.
 func writeUrgent(w *planWriter) {
 	kind := w.answer(KeyDecisionKind)
 	if kind == "other" {
@@ -14,12 +15,14 @@ func writeUrgent(w *planWriter) {
 		return
 	}
 	w.add("urgent_title", nil)
+	w.assumed()
 	w.urgentDeadline(kind)
 	w.add("urgent_deadlines", Args{"Link": LinkOQTF})
 	switch kind {
 	case DecisionOQTF:
-		// §3.4: said of the 1-month period only; nothing is known for the
-		// 7-day and 48-hour ones, so nothing is said.
+		// §10.5: file in time; legal aid at the latest the day of filing.
+		// Whether the request alone interrupts the month is disputed since
+		// the 2024 reform: not said.
 		w.add("urgent_legal_aid", nil)
 	case DecisionRefusal:
 		w.add("urgent_refusal_remedies", Args{"Link": LinkSuspension}) // §3.4, §3.5
@@ -30,7 +33,8 @@ func writeUrgent(w *planWriter) {
 }
 
 // urgentDeadline writes the person's own last day, computed from the
-// notification date (§3.4): never a rule alone when the date is known.
+// notification date (§3.4, §10.2): never a rule alone when the date is
+// known; "ended" only once the last day is past, "today" on it.
 func (w *planWriter) urgentDeadline(kind string) {
 	if kind == DecisionRetention {
 		w.add("urgent_retention", nil) // 48 hours: counted in hours, not days
@@ -46,12 +50,16 @@ func (w *planWriter) urgentDeadline(kind string) {
 		w.add("urgent_other", nil)
 		return
 	}
-	args := Args{"Date": end, "Notified": notified}
-	if end.Before(w.f.Today) {
-		// §3.4: a deadline runs only if the notification stated the
-		// remedies (R421-5 CJA): a lawyer checks, the bot does not conclude.
+	args := Args{"Date": end, "Weekday": end.Weekday(), "Notified": notified}
+	switch StateOf(w.f.Today, end) {
+	case Running:
+		w.add("urgent_deadline", args)
+	case LastDay:
+		w.add("urgent_deadline_today", args)
+	default:
+		// §3.4, §10.2: a deadline runs only if the notification stated
+		// the remedies (R421-5 CJA, Czabaj): a lawyer checks, the bot
+		// does not conclude.
 		w.add("urgent_deadline_past", args)
-		return
 	}
-	w.add("urgent_deadline", args)
 }

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -83,4 +84,23 @@ func (s *Session) setAnswer(key, value string) {
 		s.Answers = make(map[string]string, 4)
 	}
 	s.Answers[key] = value
+}
+
+// markAssumed records whether the date stored under key was given as a
+// month only (the 1st assumed), in the comma-separated KeyAssumed list.
+func (s *Session) markAssumed(key string, assumed bool) {
+	var keep []string
+	for _, k := range strings.Split(s.Answers[KeyAssumed], ",") {
+		if k != "" && k != key {
+			keep = append(keep, k)
+		}
+	}
+	if assumed {
+		keep = append(keep, key)
+	}
+	if len(keep) == 0 {
+		delete(s.Answers, KeyAssumed)
+		return
+	}
+	s.setAnswer(KeyAssumed, strings.Join(keep, ","))
 }

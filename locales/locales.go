@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -276,6 +277,8 @@ func (c *Catalog) format(lang string, v any) any {
 	switch x := v.(type) {
 	case time.Time:
 		s = FormatDate(x)
+	case time.Weekday:
+		s = c.weekday(lang, x)
 	case string:
 		s = x
 	default:
@@ -287,6 +290,17 @@ func (c *Catalog) format(lang string, v any) any {
 	if c.rtl[lang] && s != "" && !strings.HasPrefix(s, fsi) {
 		return fsi + s + pdi
 	}
+	return s
+}
+
+// weekday names a day of the week in lang: the messages weekday_0
+// (Sunday) to weekday_6 (Saturday), as time.Weekday numbers them.
+func (c *Catalog) weekday(lang string, d time.Weekday) string {
+	id := "weekday_" + strconv.Itoa(int(d))
+	if s, ok := c.plain[lang][id]; ok {
+		return s
+	}
+	s, _ := c.render(lang, id, nil)
 	return s
 }
 

@@ -125,6 +125,8 @@ func (p *person) toLetters() {
 	p.t.Helper()
 	p.text("/start")
 	p.press("Something else")
+	p.want("Which procedure")
+	p.press("Something else")
 	p.want("Content checked on")
 	p.press("Get a letter")
 	p.want("Which letter")
@@ -273,7 +275,7 @@ func TestDiagnosisDatesFillTheLetter(t *testing.T) {
 		p.text("93")
 		p.press("Skip")
 		review := p.want("Your letter: request for the reasons")
-		for _, w := range []string{"filed your request on 01/06/2026", "on 01/10/2026", "before 01/12/2026"} {
+		for _, w := range []string{"filed your request on 01/06/2026", "on 01/10/2026", "before 02/12/2026"} {
 			if !strings.Contains(review.Text, w) {
 				t.Errorf("summary lacks %q:\n%s", w, review.Text)
 			}

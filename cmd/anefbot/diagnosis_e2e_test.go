@@ -29,9 +29,9 @@ func TestTelegramFreeTextToUrgentPlan(t *testing.T) {
 		h.press(p, "Oui")
 		plan := h.expect(p, 7, "URGENT")
 		for _, want := range []string{
-			"au plus tard le 20/12/2026",
+			"le lundi 21/12/2026",
 			"aide juridictionnelle",
-			"Contenu vérifié le 29/11/2026",
+			"Contenu vérifié le 07/12/2026",
 		} {
 			if !strings.Contains(plan.Text, want) {
 				t.Errorf("plan lacks %q:\n%s", want, plan.Text)

@@ -41,9 +41,9 @@ func TestTelegramConversationToPlan(t *testing.T) {
 		for _, want := range []string{
 			"You filed on 20/11/2026, within the required period (15/11/2026 to 14/01/2027)",
 			"implicit refusal (« refus implicite ») on 20/03/2027",
-			"until 20/05/2027",
+			"would then be Friday 21/05/2027",
 			"0806 001 620",
-			"Content checked on 29/11/2026",
+			"Content checked on 07/12/2026",
 		} {
 			if !strings.Contains(plan.Text, want) {
 				t.Errorf("plan lacks %q:\n%s", want, plan.Text)

@@ -26,6 +26,8 @@ func (c *letterChat) openLetter(label string) {
 	c.h.api.PushText(c.u, "/start")
 	c.want("What is your situation?")
 	c.h.press(c.u, "Something else")
+	c.want("Which procedure is it?")
+	c.h.press(c.u, "Something else")
 	c.want("Content checked on")
 	c.h.press(c.u, "Get a letter")
 	c.want("Which letter")

@@ -43,7 +43,7 @@ func TestTerminalConversation(t *testing.T) {
 	for _, want := range []string{
 		"Bonjour ! Je suis anefbot",
 		"  [4] J'ai déposé, j'ai l'« attestation de dépôt »",
-		"  [14] 🌐 Langue / Language",
+		"  [15] 🌐 Langue / Language",
 		"Je n'ai pas compris cette date",
 		"Vous avez écrit : 15/03/2027",
 		"Vous avez déposé le 20/11/2026, dans la période prévue (du 15/11/2026 au 14/01/2027)",
