@@ -67,6 +67,7 @@ const (
 	fSent    = "sent"
 	fOrg     = "org"
 	fOrgAddr = "orgaddr"
+	fReason  = "reason"
 )
 
 // Organisations that may refuse the attestation (anef.md §8 T9).
@@ -80,6 +81,7 @@ const (
 	maxNumber      = 20
 	maxOrgAddress  = 200
 	maxPrefAddress = 200
+	maxReason      = 300
 )
 
 // The préfecture letters share their first fields: who writes, and where.
@@ -115,6 +117,13 @@ var Letters = []Letter{
 		{Key: fAddress, Kind: TextField, Max: maxAddress},
 		date(fExpiry, flows.KeyExpiry), date(fAPIEnd, flows.KeyAPIEnd),
 	}},
+	// The letter explaining a late renewal, for a renewal filed after day
+	// 60 (R431-5, anef.md §3.1, §10.4: "a short letter explaining the
+	// delay helps"). The reason is the person's own words; skipped, the
+	// letter leaves lines to write it by hand.
+	{ID: "retard", PDF: true, File: "explication-retard-renouvellement.pdf", Fields: append(senderFields(),
+		date(fExpiry, flows.KeyExpiry),
+		Field{Key: fReason, Kind: TextField, Optional: true, Max: maxReason})},
 	{ID: "ddd", PDF: false, Fields: []Field{
 		// The Défenseur des droits is competent for CAF, CPAM and France
 		// Travail, not for employers (anef.md §2.2 I).
@@ -152,9 +161,10 @@ func (f Field) asks(sit string) bool {
 }
 
 // bySituation lists the letters that are a step of each blockage's plan
-// (anef.md §8). Situations absent here get no letter: an urgent case, a
-// late renewal or travel need a person, not a letter (§8 T-URGENT, T8,
-// T11); T6 needs an answer before the ANEF deadline first.
+// (anef.md §8). Situations absent here get no letter: an urgent case or
+// travel need a person, not a letter (§8 T-URGENT, T11); T6 needs an
+// answer before the ANEF deadline first. A late renewal gets the letter
+// explaining the delay once the window has closed (§10.4), never before.
 var bySituation = map[string][]string{
 	"t1":    {"substitution", "ddd"},  // §8 T1 steps 4-5
 	"t2":    {"substitution", "ddd"},  // §8 T2 steps 3-4
@@ -162,6 +172,7 @@ var bySituation = map[string][]string{
 	"t4":    {"api", "ddd"},           // §8 T4 (as T3)
 	"t5":    {"motifs", "ddd"},        // §8 T5 step 3
 	"t7":    {"adf", "ddd"},           // §8 T7 steps 3-4
+	"t8":    {"retard"},               // §8 T8, §10.4: after day 60
 	"t9":    {"organisation", "ddd"},  // §8 T9 steps 2-3
 	"t10":   {"ddd"},                  // §8 T10
 	"other": {"substitution", "ddd"},  // §2.3 steps 4 and 6
@@ -213,8 +224,21 @@ func offered(id, sit string, f flows.Facts) bool {
 	case "ddd":
 		// Not competent for an employer (anef.md §2.2 I).
 		return sit != "t9" || f.Answers[keyOrg] != OrgEmployer
+	case "retard":
+		return renewalLate(f)
 	}
 	return true
+}
+
+// renewalLate: the R431-5 window has closed (anef.md §3.1, §10.4), or
+// the person does not know the card's end date (the plan then assumes
+// lateness, the letter says only what the person writes in it).
+func renewalLate(f flows.Facts) bool {
+	expiry, ok := f.Date(flows.KeyExpiry)
+	if !ok {
+		return f.Unknown(flows.KeyExpiry)
+	}
+	return flows.PhaseOf(expiry, f.Today, f.OnANEF()) >= flows.WindowMissed
 }
 
 // refusalArisen: the reasons of an implicit refusal can be asked only once

@@ -25,6 +25,7 @@ type Facts struct {
 	Departement           string
 	PrefectureAddress     string
 	Org, OrgAddress       string
+	Reason                string // why a renewal is late, in the person's words
 	Situation             string // flows.KeySituation's value
 	Expiry, Filed         time.Time
 	APIEnd, ADFEnd        time.Time
@@ -53,6 +54,9 @@ func funcs(today time.Time) template.FuncMap {
 		"prefecture": prefecture,
 		"orgName":    orgName,
 		"orgSubject": orgSubject,
+		// clause is the person's words inside a sentence of the letter:
+		// their own final full stop would double the letter's.
+		"clause": func(s string) string { return strings.TrimRight(strings.TrimSpace(s), ".!;, ") },
 	}
 }
 
@@ -78,7 +82,7 @@ func Compose(id string, f Facts) (Document, error) {
 // draw (a name in Arabic script, an emoji): the person writes it by hand
 // rather than receiving a letter with empty boxes.
 func (f Facts) drawable() Facts {
-	for _, p := range []*string{&f.Name, &f.Address, &f.Number, &f.Departement, &f.PrefectureAddress, &f.OrgAddress} {
+	for _, p := range []*string{&f.Name, &f.Address, &f.Number, &f.Departement, &f.PrefectureAddress, &f.OrgAddress, &f.Reason} {
 		if !DrawableText(*p) {
 			*p = ""
 		}

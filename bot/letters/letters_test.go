@@ -79,6 +79,14 @@ func scenarios(id string) []scenario {
 		}
 	case "substitution":
 		return []scenario{{"realistic", real, append(common, "R431-2", "n° 2023-191", "452798", "expire le 15 décembre 2026", "solution de substitution"), nil}}
+	case "retard":
+		late := real
+		late.Situation, late.Expiry, late.Reason = "t8", day("2026-11-20"), "une hospitalisation du 1er au 30 septembre 2026."
+		return []scenario{
+			{"realistic", late, append(common, "R431-5", "a expiré le 20 novembre 2026", "une hospitalisation du 1er au 30 septembre 2026.", "justificatifs"), []string{"force majeure", "2026.."}},
+			// No reason given: lines to write it by hand, no invented one.
+			{"no_reason", real, []string{"la raison suivante : " + Blank, "expire le 15 décembre 2026"}, []string{"hospitalisation"}},
+		}
 	case "adf":
 		f := real
 		f.Situation, f.ADFEnd = "t7", day("2027-01-10")

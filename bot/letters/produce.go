@@ -45,6 +45,8 @@ func (f *Facts) text(key string) *string {
 		return &f.Org
 	case fOrgAddr:
 		return &f.OrgAddress
+	case fReason:
+		return &f.Reason
 	}
 	return nil
 }
@@ -92,7 +94,7 @@ func (s *Service) review(d Draft, now time.Time) flows.Reply {
 		"Name": arg(f.Name), "Address": arg(f.Address), "Number": arg(f.Number),
 		"Dep": arg(f.Departement), "Prefecture": arg(f.PrefectureAddress), "OrgAddress": arg(f.OrgAddress),
 		"Expiry": arg(f.Expiry), "Filed": arg(f.Filed), "APIEnd": arg(f.APIEnd), "ADFEnd": arg(f.ADFEnd),
-		"Since": arg(f.Since), "Sent": arg(f.Sent),
+		"Since": arg(f.Since), "Sent": arg(f.Sent), "Reason": arg(f.Reason),
 	}
 	parts := []flows.Part{{ID: "letters_review_" + l.ID, Args: args}}
 	if l.ID == "api" && !f.APIEnd.IsZero() {
