@@ -114,7 +114,7 @@ func (m *Main) runBot(ctx context.Context) error {
 	w.bot = bot.Config{
 		Store:   redisstore.New(m.rdb, redisstore.WithTTL(cfg.SessionTTL), redisstore.WithPrefix(cfg.RedisPrefix)),
 		Catalog: w.catalog,
-		Clock:   m.Clock,
+		Clock:   m.reviewClock(cfg, w.terminal),
 		Logger:  w.log,
 	}
 	defer func() {

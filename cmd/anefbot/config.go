@@ -25,6 +25,7 @@ type Config struct {
 	LogFormat   string        // LOG_FORMAT: json or text
 	LogLevel    string        // LOG_LEVEL
 	Lang        string        // ANEFBOT_LANG: the terminal's language
+	Today       time.Time     // ANEFBOT_TODAY: a fixed date for reviewers (terminal only)
 	DataKey     Secret        // DATA_KEY: base64 AES-256 key sealing data at rest
 	DataKeyOld  Secret        // DATA_KEY_OLD: former keys, still read
 	RateLimit   string        // RATE_LIMIT: updates per window per chat
@@ -67,6 +68,7 @@ var settings = []setting{
 	{"LOG_FORMAT", "json (text in the terminal)", "json or text."},
 	{"LOG_LEVEL", "info (warn in the terminal)", "debug, info, warn or error."},
 	{"ANEFBOT_LANG", "from LANG", "Terminal mode only: the language code the person has, as Telegram's language_code."},
+	{"ANEFBOT_TODAY", "", "Terminal mode only: YYYY-MM-DD; plans, reminders and letters are computed as if today were that day (for reviewers). Ignored, with a warning, on Telegram."},
 }
 
 // LoadConfig reads the environment through getenv and validates it.
@@ -90,6 +92,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	var errs []error
 	var err error
+	if c.Today, err = parseToday(getenv("ANEFBOT_TODAY")); err != nil {
+		errs = append(errs, err)
+	}
 	if c.Runtime, err = loadRuntime(getenv); err != nil {
 		errs = append(errs, err)
 	}
