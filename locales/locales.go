@@ -17,11 +17,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/bidi"
 )
 
 //go:embed *.toml
@@ -287,7 +287,7 @@ func (c *Catalog) format(lang string, v any) any {
 		}
 		s = fmt.Sprint(v)
 	}
-	if c.rtl[lang] && s != "" && !strings.HasPrefix(s, fsi) {
+	if c.rtl[lang] && s != "" && !strings.HasPrefix(s, fsi) && !firstStrongIsRTL(s) {
 		return fsi + s + pdi
 	}
 	return s
@@ -305,76 +305,219 @@ func (c *Catalog) weekday(lang string, d time.Weekday) string {
 }
 
 // isolateLTR wraps every left-to-right run of a right-to-left text (a
-// French term, a date, a number, a link) in directional isolates, so that
-// Telegram clients keep its words and digits in order. Runs already
-// isolated (arguments) are left as they are.
+// French term, a date, a number, a link) in a first-strong isolate, so
+// that Telegram clients keep its words and digits in order. Runs are
+// decided with the Unicode bidi classes (golang.org/x/text/unicode/bidi):
+// a run starts at a strong left-to-right character (class L, or a
+// European digit) and ends at the last one before a strong right-to-left
+// character (R, AL); the neutrals between (spaces, punctuation) go with it.
+// A pair of brackets or quotes is never split: a run that holds one half
+// takes the other half too when only neutrals stand between them, or
+// gives its half back to the right-to-left text. Text already inside an
+// isolate (an argument) is left as it is. A command ("/forget") opens its
+// run with its slash, so that Telegram still sees one clickable command.
 func isolateLTR(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 16)
 	runes := []rune(s)
-	depth := 0
+	cls := classify(runes)
+	var pairs map[int]int
+	var b strings.Builder
+	at := 0
 	for i := 0; i < len(runes); {
-		r := runes[i]
-		switch {
-		case r == []rune(fsi)[0]:
-			depth++
-		case r == []rune(pdi)[0] && depth > 0:
-			depth--
-		}
-		// A command ("/forget") opens its run with its slash, so that
-		// Telegram still sees one clickable command.
-		command := r == '/' && i+1 < len(runes) && startsLTR(runes[i+1])
-		if depth > 0 || !(startsLTR(r) || command) {
-			b.WriteRune(r)
+		if cls[i] != strongL {
 			i++
 			continue
 		}
-		j := i
-		for j < len(runes) && continuesLTR(runes[j]) {
-			j++
+		if pairs == nil {
+			pairs = bracketPairs(runes, cls)
+			b.Grow(len(s) + 16)
 		}
-		end := lastOfRun(runes[i:j]) + i
+		r, next := keepPairs(run{i, runEnd(runes, cls, i)}, pairs, cls)
+		i = next
+		r.start = max(r.start, at) // never back over what is written
+		if r.end < r.start {
+			continue
+		}
+		if r.start > at && runes[r.start-1] == '/' {
+			r.start--
+		}
+		b.WriteString(string(runes[at:r.start]))
 		b.WriteString(fsi)
-		b.WriteString(string(runes[i : end+1]))
+		b.WriteString(string(runes[r.start : r.end+1]))
 		b.WriteString(pdi)
-		i = end + 1
+		at = r.end + 1
 	}
+	if pairs == nil {
+		return s
+	}
+	b.WriteString(string(runes[at:]))
 	return b.String()
 }
 
-// startsLTR: a Latin letter or a digit opens a left-to-right run.
-func startsLTR(r rune) bool {
-	return unicode.Is(unicode.Latin, r) || ('0' <= r && r <= '9')
-}
+// runeClass is what a rune does to the direction of its line.
+type runeClass uint8
 
-// continuesLTR: what may stand inside a run (spaces and punctuation
-// between French words, URLs, dates).
-func continuesLTR(r rune) bool {
-	if startsLTR(r) || unicode.Is(unicode.Mn, r) {
-		return true
-	}
-	return strings.ContainsRune(" '’-–./:,;_@%&=?#+()«»\u00a0\u202f", r)
-}
+const (
+	neutral  runeClass = iota
+	strongL            // Latin letters, European digits
+	strongR            // Arabic, Hebrew letters
+	isolated           // inside an isolate already (an argument)
+)
 
-// lastOfRun is the index of the last rune of a run: its last letter or
-// digit, or a closing parenthesis opened inside it ("CCC (API)"). Other
-// trailing punctuation stays outside, in the right-to-left text, so that
-// paired signs such as « » are mirrored together.
-func lastOfRun(run []rune) int {
-	open := 0
-	last := 0
-	for k, r := range run {
-		switch {
-		case startsLTR(r):
-			last = k
-		case r == '(':
-			open++
-		case r == ')' && open > 0:
-			open--
-			last = k
+func classify(runes []rune) []runeClass {
+	cls := make([]runeClass, len(runes))
+	depth := 0
+	for i, r := range runes {
+		switch r {
+		case '\u2066', '\u2067', '\u2068': // LRI, RLI, FSI
+			depth++
+			cls[i] = isolated
+			continue
+		case '\u2069': // PDI
+			if depth > 0 {
+				depth--
+			}
+			cls[i] = isolated
+			continue
+		}
+		if depth > 0 {
+			cls[i] = isolated
+			continue
+		}
+		p, _ := bidi.LookupRune(r)
+		switch p.Class() {
+		case bidi.L, bidi.EN:
+			cls[i] = strongL
+		case bidi.R, bidi.AL:
+			cls[i] = strongR
 		}
 	}
-	return last
+	return cls
+}
+
+// run is a left-to-right run, start and end included.
+type run struct{ start, end int }
+
+// runEnd is the last strong left-to-right rune of the run starting at i:
+// the last one before the next strong right-to-left rune, isolate or line
+// break.
+func runEnd(runes []rune, cls []runeClass, i int) int {
+	end := i
+	for j := i + 1; j < len(runes) && cls[j] != strongR && cls[j] != isolated && runes[j] != '\n'; j++ {
+		if cls[j] == strongL {
+			end = j
+		}
+	}
+	return end
+}
+
+// pairedSigns are the brackets and quotes a run must not split.
+var pairedSigns = map[rune]rune{'(': ')', '[': ']', '{': '}', '«': '»', '‹': '›', '“': '”', '（': '）', '「': '」', '《': '》'}
+
+// bracketPairs matches each opening sign with its closing sign, outside
+// isolates; unmatched signs are ignored. It maps each half to the other.
+func bracketPairs(runes []rune, cls []runeClass) map[int]int {
+	pairs := map[int]int{}
+	var stack []int
+	for i, r := range runes {
+		if cls[i] == isolated {
+			continue
+		}
+		if _, open := pairedSigns[r]; open {
+			stack = append(stack, i)
+			continue
+		}
+		for k := len(stack) - 1; k >= 0; k-- {
+			if pairedSigns[runes[stack[k]]] == r {
+				pairs[stack[k]], pairs[i] = i, stack[k]
+				stack = stack[:k]
+				break
+			}
+		}
+	}
+	return pairs
+}
+
+// keepPairs makes sure no pair has one half inside the run and the other
+// outside: the run reaches the other half when only neutrals stand between
+// them (and every sign it crosses is closed inside), or it is cut just
+// before its half, which stays in the right-to-left text. It returns the
+// run and where scanning goes on.
+func keepPairs(r run, pairs map[int]int, cls []runeClass) (run, int) {
+	next := -1
+	for changed := true; changed && r.end >= r.start; {
+		changed = false
+		for k := r.start; k <= r.end; k++ {
+			other, paired := pairs[k]
+			if !paired || (other >= r.start && other <= r.end) {
+				continue
+			}
+			changed = true
+			switch {
+			case other > r.end && reachable(pairs, cls, r.start, r.end+1, other):
+				r.end = other
+			case other < r.start && reachable(pairs, cls, other, other, r.end):
+				r.start = other
+			default:
+				r.end = lastStrong(cls, r.start, k-1)
+				if next < 0 || k+1 < next {
+					next = k + 1
+				}
+			}
+			break
+		}
+	}
+	return r, max(next, r.end+1)
+}
+
+// reachable reports whether a run [lo, hi] may take in [from, to]: only
+// neutrals there, and every sign there has its other half inside [lo, hi].
+func reachable(pairs map[int]int, cls []runeClass, lo, from, to int) bool {
+	hi := max(to, from)
+	if !onlyNeutral(cls, from, to) {
+		return false
+	}
+	for k := from; k < to; k++ {
+		if other, ok := pairs[k]; ok && (other < lo || other > hi) {
+			return false
+		}
+	}
+	return true
+}
+
+func onlyNeutral(cls []runeClass, from, to int) bool {
+	for i := from; i < to; i++ {
+		if cls[i] == strongR || cls[i] == isolated {
+			return false
+		}
+	}
+	return true
+}
+
+// lastStrong is the last strong left-to-right rune in [from, to], or
+// from-1 when there is none (an empty run).
+func lastStrong(cls []runeClass, from, to int) int {
+	for i := to; i >= from; i-- {
+		if cls[i] == strongL {
+			return i
+		}
+	}
+	return from - 1
+}
+
+// firstStrongIsRTL reports whether a text's first strong character is
+// right to left: such an argument keeps its own direction and is not
+// put in an isolate (a left-to-right one would lay it out backwards).
+func firstStrongIsRTL(s string) bool {
+	for _, r := range s {
+		p, _ := bidi.LookupRune(r)
+		switch p.Class() {
+		case bidi.L, bidi.EN:
+			return false
+		case bidi.R, bidi.AL:
+			return true
+		}
+	}
+	return false
 }
 
 // FormatDate writes a date as on French documents: dd/mm/yyyy.

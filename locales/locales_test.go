@@ -204,6 +204,13 @@ func TestDatesAndRightToLeftArguments(t *testing.T) {
 
 func TestIsolateLTR(t *testing.T) {
 	for in, want := range map[string]string{
+		// A pair is never split: the run stops before a half whose other
+		// half lies beyond right-to-left text, and takes the other half
+		// when only neutrals stand between.
+		"« attestation » (API، شهادة)":        "« \u2068attestation\u2069 » (\u2068API\u2069، شهادة)",
+		"OQTF (« obligation de quitter »، حكم)": "\u2068OQTF\u2069 (« \u2068obligation de quitter\u2069 »، حكم)",
+		"(API) CCC نص":                          "\u2068(API) CCC\u2069 نص",
+		"(نص API) CCC":                          "(نص \u2068API\u2069) \u2068CCC\u2069",
 		"اتصل بـ CCC (API) الآن":    "اتصل بـ \u2068CCC (API)\u2069 الآن",
 		"الرقم 0806 001 620 مجاني.": "الرقم \u20680806 001 620\u2069 مجاني.",
 		"(préfecture) المحافظة":     "(\u2068préfecture\u2069) المحافظة",
@@ -293,6 +300,97 @@ func TestCountInAPlainMessage(t *testing.T) {
 	}
 }
 
+// Bidi by construction: in every message of every right-to-left language,
+// rendered with sample arguments (left-to-right ones, and right-to-left
+// ones as the reminder list and the summary pass), every isolate holds
+// whole pairs of brackets and quotes, and no right-to-left text sits in an
+// isolate that opens left to right.
+func TestRightToLeftIsolatesHoldWholePairs(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	date := time.Date(2027, 3, 15, 0, 0, 0, 0, time.UTC)
+	for _, l := range Languages {
+		if !l.RTL {
+			continue
+		}
+		for _, id := range c.IDs(Reference) {
+			for _, sample := range []string{"https://example.org/F36206", "العربية"} {
+				data := map[string]any{}
+				for _, a := range c.Args(id) {
+					data[a] = sample
+				}
+				data["Count"], data["Date"] = 3, date
+				s, err := c.Text(l.Code, id, data)
+				if err != nil {
+					t.Errorf("%s/%s: %v", l.Code, id, err)
+					continue
+				}
+				for _, iso := range isolates(s) {
+					if !balanced(iso) {
+						t.Errorf("%s/%s: an isolate splits a pair: %q in %q", l.Code, id, iso, s)
+					}
+					if !firstStrongIsRTL(iso) && hasRTL(iso) {
+						t.Errorf("%s/%s: right-to-left text in a left-to-right isolate: %q", l.Code, id, iso)
+					}
+				}
+			}
+		}
+	}
+}
+
+// isolates lists the outermost isolates of s, without their marks.
+func isolates(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, r := range s {
+		switch r {
+		case '\u2066', '\u2067', '\u2068':
+			if depth == 0 {
+				start = i + len(string(r))
+			}
+			depth++
+		case '\u2069':
+			depth--
+			if depth == 0 {
+				out = append(out, s[start:i])
+			}
+		}
+	}
+	return out
+}
+
+func balanced(s string) bool {
+	var stack []rune
+	closing := map[rune]rune{}
+	for o, c := range pairedSigns {
+		closing[c] = o
+	}
+	for _, r := range s {
+		if _, ok := pairedSigns[r]; ok {
+			stack = append(stack, r)
+			continue
+		}
+		if o, ok := closing[r]; ok {
+			if len(stack) == 0 || stack[len(stack)-1] != o {
+				return false
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+	return len(stack) == 0
+}
+
+func hasRTL(s string) bool {
+	for _, r := range s {
+		if classify([]rune{r})[0] == strongR {
+			return true
+		}
+	}
+	return false
+}
+
 // In right-to-left languages, every left-to-right run of every message —
 // French terms, dates, numbers, links — stands in directional isolates.
 func TestRightToLeftMessagesIsolateEveryLatinRun(t *testing.T) {
@@ -326,7 +424,7 @@ func TestRightToLeftMessagesIsolateEveryLatinRun(t *testing.T) {
 					depth++
 				case r == '\u2069':
 					depth--
-				case depth == 0 && startsLTR(r):
+				case depth == 0 && classify([]rune{r})[0] == strongL:
 					t.Errorf("%s/%s: %q outside an isolate in %q", l.Code, id, r, s)
 				}
 				if depth < 0 {
