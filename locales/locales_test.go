@@ -207,10 +207,10 @@ func TestIsolateLTR(t *testing.T) {
 		// A pair is never split: the run stops before a half whose other
 		// half lies beyond right-to-left text, and takes the other half
 		// when only neutrals stand between.
-		"« attestation » (API، شهادة)":        "« \u2068attestation\u2069 » (\u2068API\u2069، شهادة)",
+		"« attestation » (API، شهادة)":          "« \u2068attestation\u2069 » (\u2068API\u2069، شهادة)",
 		"OQTF (« obligation de quitter »، حكم)": "\u2068OQTF\u2069 (« \u2068obligation de quitter\u2069 »، حكم)",
-		"(API) CCC نص":                          "\u2068(API) CCC\u2069 نص",
-		"(نص API) CCC":                          "(نص \u2068API\u2069) \u2068CCC\u2069",
+		"(API) CCC نص":              "\u2068(API) CCC\u2069 نص",
+		"(نص API) CCC":              "(نص \u2068API\u2069) \u2068CCC\u2069",
 		"اتصل بـ CCC (API) الآن":    "اتصل بـ \u2068CCC (API)\u2069 الآن",
 		"الرقم 0806 001 620 مجاني.": "الرقم \u20680806 001 620\u2069 مجاني.",
 		"(préfecture) المحافظة":     "(\u2068préfecture\u2069) المحافظة",
