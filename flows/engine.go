@@ -305,7 +305,12 @@ func (t *turn) setLanguage(code string) {
 	t.s.Lang = code
 	t.s.Seq++
 	t.changed = true
-	t.add(say("language_set", Args{"Language": t.e.name(code)}))
+	r := say("language_set", Args{"Language": t.e.name(code)})
+	if ref := t.e.opts.Languages[0]; code != ref.Code && !t.e.reviewed(code) {
+		// Said whenever the language is chosen, not only at the greeting.
+		r.Parts = append(r.Parts, part("language_unreviewed", Args{"Reference": ref.Name}))
+	}
+	t.add(r)
 	t.show()
 }
 
@@ -479,6 +484,7 @@ func (t *turn) show() {
 				r.Choices = append(r.Choices, Choice{Data: pressData(t.s.Seq, optOffer+"="+o.ID), Label: o.Label})
 			}
 		}
+		t.unreviewedPlan(&r)
 		r.Choices = append(r.Choices, Choice{Data: pressData(t.s.Seq, optRestart), Label: "btn_restart"})
 		t.add(r)
 		t.effect("plan", map[string]string{"plan": st.ID})
@@ -495,6 +501,18 @@ func (t *turn) show() {
 		t.navigation(&r)
 		t.add(r)
 	}
+}
+
+// unreviewedPlan ends a plan in a language no native speaker has checked
+// yet with one line saying so, and a button to read it in the reference
+// language: a machine-drafted date or rule must not be the last word.
+func (t *turn) unreviewedPlan(r *Reply) {
+	ref := t.e.opts.Languages[0]
+	if t.s.Lang == ref.Code || t.e.reviewed(t.s.Lang) {
+		return
+	}
+	r.Parts = append(r.Parts, part("plan_unreviewed", Args{"Reference": ref.Name}))
+	r.Choices = append(r.Choices, Choice{Data: pressData(t.s.Seq, optLang+"="+ref.Code), Label: "btn_see_reference"})
 }
 
 // navigation adds the buttons every question carries: Back after the first
