@@ -24,7 +24,7 @@ import (
 	"golang.org/x/text/unicode/bidi"
 )
 
-//go:embed *.toml
+//go:embed *.toml review/*.toml
 var files embed.FS
 
 // Reference is the language every other is checked against.
@@ -65,9 +65,11 @@ type Catalog struct {
 	matcher    language.Matcher
 	tags       []language.Tag
 	ids        map[string]map[string]bool // lang -> message IDs
-	// unreviewed holds the languages with at least one file whose review
-	// line does not say "reviewed".
-	unreviewed map[string]bool
+	// source holds the text of each reference message (every form), the
+	// text a translation is made from; status the review status of each
+	// translated message, by language (see status.go).
+	source map[string]string
+	status map[string]map[string]Status
 	// args holds the template arguments of each reference message.
 	args map[string][]string
 	// plural holds the messages with plural forms: only those take
@@ -90,7 +92,8 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		localizers: map[string]*i18n.Localizer{},
 		rtl:        map[string]bool{},
 		ids:        map[string]map[string]bool{},
-		unreviewed: map[string]bool{},
+		source:     map[string]string{},
+		status:     map[string]map[string]Status{},
 		args:       map[string][]string{},
 		plural:     map[string]bool{},
 	}
@@ -109,9 +112,6 @@ func Load(fsys fs.FS) (*Catalog, error) {
 			return nil, fmt.Errorf("locale %s: %w", name, err)
 		}
 		lang := mf.Tag.String()
-		if !strings.HasPrefix(reviewLine(data), "reviewed") {
-			c.unreviewed[lang] = true
-		}
 		if c.ids[lang] == nil {
 			c.ids[lang] = map[string]bool{}
 		}
@@ -124,6 +124,7 @@ func Load(fsys fs.FS) (*Catalog, error) {
 			if lang == Reference {
 				c.args[m.ID] = templateArgs(m.Other, m.One, m.Few, m.Many, m.Two, m.Zero)
 				c.plural[m.ID] = m.One+m.Few+m.Many+m.Two+m.Zero != ""
+				c.source[m.ID] = strings.Join([]string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other}, "\x00")
 			}
 		}
 	}
@@ -134,6 +135,9 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		c.rtl[l.Code] = l.RTL
 	}
 	c.matcher = language.NewMatcher(c.tags)
+	if err := c.loadStatus(fsys); err != nil {
+		return nil, err
+	}
 	c.prerender()
 	return c, nil
 }
@@ -204,24 +208,6 @@ func templateArgs(texts ...string) []string {
 // RTL reports whether a language is written right to left.
 func (c *Catalog) RTL(lang string) bool { return c.rtl[lang] }
 
-// Reviewed reports whether every file of a language was reviewed by a
-// native speaker (its "# review:" line starts with "reviewed"). The
-// reference is reviewed by definition.
-func (c *Catalog) Reviewed(lang string) bool { return lang == Reference || !c.unreviewed[lang] }
-
-// reviewLine returns what follows "# review:" in the first lines of a
-// locale file: "machine-drafted", "reviewed by … on 2026-11-29", "".
-func reviewLine(data []byte) string {
-	for i, line := range strings.SplitN(string(data), "\n", 10) {
-		if i == 9 {
-			break
-		}
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "# review:"); ok {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
-}
 
 // Text renders message id in lang with args. Dates (time.Time) are written
 // dd/mm/yyyy, as on French documents; in a right-to-left language every

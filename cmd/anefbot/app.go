@@ -54,11 +54,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "flows":
 		return m.printFlows()
 	case "messages":
-		lang := ""
-		if len(args) > 1 {
-			lang = args[1]
-		}
-		return m.printMessages(lang)
+		return m.messages(args[1:])
 	case "help", "-h", "--help":
 		return m.usage()
 	default:
@@ -72,6 +68,11 @@ func (m *Main) usage() error {
   (none)  run the bot: on Telegram when TELEGRAM_BOT_TOKEN is set, else in this terminal
   flows   print the diagnosis graph as a Mermaid state diagram
   messages [lang]  print every message of a language (or all) with sample values
+  messages --stale [lang]            list translations whose French changed since
+  messages --html lang [-o file]     write a review page, French and the translation side by side
+  messages --stamp lang id...        record that these translations follow today's French
+  messages --stamp-new [lang]        record the translations that have no status yet
+  messages --reviewed lang id...     mark these translations reviewed by a native speaker
 Settings are environment variables; see README.md.`)
 	return nil
 }
