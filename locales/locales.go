@@ -208,7 +208,6 @@ func templateArgs(texts ...string) []string {
 // RTL reports whether a language is written right to left.
 func (c *Catalog) RTL(lang string) bool { return c.rtl[lang] }
 
-
 // Text renders message id in lang with args. Dates (time.Time) are written
 // dd/mm/yyyy, as on French documents; in a right-to-left language every
 // argument is wrapped in Unicode directional isolates so that French terms,
