@@ -142,13 +142,14 @@ func (t *turn) upgrade() bool {
 	}
 	t.changed = true
 	t.s.Flow = g.Version
-	t.s.Pending = ""
-	t.s.Seq++ // buttons of the old flow are stale from now on
-	if to, ok := g.migrate[t.s.State]; ok {
-		t.s.State = to
-		t.s.History = nil
+	if _, ok := g.migrate[t.s.State]; ok {
+		t.fire(evUpgrade)
 		return false
 	}
+	// A step that no longer exists and has no declared replacement is not
+	// a state of today's machine: no event can leave it, so the session
+	// is put back at the start directly (docs/architecture.md).
+	t.s.State = g.Start
 	t.reset()
 	t.add(say("flow_changed", nil))
 	if t.in.Kind == Command && (t.in.Data == "start" || t.in.Data == "restart") {
@@ -175,12 +176,42 @@ func (t *turn) effect(kind string, data map[string]string) {
 	t.effects = append(t.effects, Effect{Kind: kind, Data: data})
 }
 
-// reset puts the person back at the start, keeping only their language.
-func (t *turn) reset() {
-	t.s.State = t.e.graph.Start
-	t.s.History = nil
-	t.s.Answers = nil
-	t.s.Pending = ""
+// reset puts the person back at the start, keeping only their language:
+// the machine's "restart" event.
+func (t *turn) reset() { t.fire(evRestart) }
+
+// fire runs an event of the machine from the current step; moved keeps
+// the session in step. An event the step does not have is a bug of the
+// graph, which the graph tests catch: the person is told the button is
+// stale and shown where they are.
+func (t *turn) fire(event string) bool {
+	if err := t.e.graph.fire(t, event); err != nil {
+		t.add(say("stale_button", nil))
+		t.show()
+		return false
+	}
+	return true
+}
+
+// moved is called by the machine after each event (graph.go, callbacks):
+// it writes the transition into the session, and changes the sequence
+// number, since the buttons on screen change meaning.
+func (t *turn) moved(event, src, dst string) {
+	switch {
+	case event == evRestart:
+		t.s.History, t.s.Answers = nil, nil
+	case event == evUpgrade:
+		t.s.History = nil
+	case event == evLanguage:
+	case strings.HasPrefix(event, evBack):
+		t.s.History = t.s.History[:len(t.s.History)-1]
+	default: // an answer, a date, a route
+		t.s.History = append(t.s.History, src)
+	}
+	if event != evLanguage {
+		t.s.Pending = "" // a language change keeps a date awaiting its Yes
+	}
+	t.s.State = dst
 	t.s.Seq++
 	t.changed = true
 }
@@ -252,12 +283,9 @@ func (t *turn) back() {
 		t.show()
 		return
 	}
-	t.s.State = t.s.History[n-1]
-	t.s.History = t.s.History[:n-1]
-	t.s.Pending = ""
-	t.s.Seq++
-	t.changed = true
-	t.show()
+	if t.fire(evBack + t.s.History[n-1]) {
+		t.show()
+	}
 }
 
 func (t *turn) languageMenu() {
@@ -302,9 +330,10 @@ func (t *turn) setLanguage(code string) {
 		t.show()
 		return
 	}
+	if !t.fire(evLanguage) {
+		return
+	}
 	t.s.Lang = code
-	t.s.Seq++
-	t.changed = true
 	r := say("language_set", Args{"Language": t.e.name(code)})
 	if ref := t.e.opts.Languages[0]; code != ref.Code && !t.e.reviewed(code) {
 		// Said whenever the language is chosen, not only at the greeting.
@@ -349,20 +378,9 @@ func (t *turn) facts() Facts {
 // advance fires event from the current step through the fsm and shows the
 // step it lands on.
 func (t *turn) advance(event string) {
-	dst, err := t.e.graph.fire(t.s.State, event)
-	if err != nil {
-		// A Route returned an undeclared target: a bug in the graph, which
-		// the graph tests catch. The person is not left stuck.
-		t.add(say("stale_button", nil))
+	if t.fire(event) {
 		t.show()
-		return
 	}
-	t.s.History = append(t.s.History, t.s.State)
-	t.s.State = dst
-	t.s.Pending = ""
-	t.s.Seq++
-	t.changed = true
-	t.show()
 }
 
 func (t *turn) text() {

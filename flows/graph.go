@@ -80,7 +80,8 @@ type Graph struct {
 	Start   string
 	steps   map[string]*Step
 	order   []string
-	events  []fsm.EventDesc
+	events  []fsm.EventDesc // forward: answers, dates, routes
+	machine []fsm.EventDesc // every event of the machine (see navigation)
 	pool    sync.Pool
 	// migrate maps a step ID of an older version to its replacement.
 	migrate map[string]string
@@ -123,13 +124,58 @@ func NewGraph(version int, start string, steps []Step, migrate map[string]string
 	if err := g.checkReachable(); err != nil {
 		return nil, err
 	}
-	g.pool.New = func() any { return fsm.NewFSM(start, g.events, nil) }
+	g.machine = append(append([]fsm.EventDesc(nil), g.events...), g.navigation()...)
+	g.pool.New = func() any { return fsm.NewFSM(start, g.machine, callbacks) }
 	return g, nil
 }
 
-// edges declares the fsm events leaving st: one per option with a fixed
-// destination, one "go:<target>" per routed target, and "restart" from
-// every plan back to the start.
+// Events the engine fires besides the answers: every transition of the
+// conversation is an event of the machine (docs/architecture.md).
+const (
+	evRestart  = "restart"  // any step -> the start, answers erased
+	evLanguage = "language" // any step -> itself, the language changed
+	evUpgrade  = "upgrade"  // a step of an older version -> its replacement
+	evBack     = "back:"    // "back:<step>": a step -> the step before it
+)
+
+// navigation declares the events every step has: restart to the start,
+// a language change that stays, back along each forward edge, and the
+// declared migrations from older versions.
+func (g *Graph) navigation() []fsm.EventDesc {
+	out := []fsm.EventDesc{{Name: evRestart, Src: g.order, Dst: g.Start}}
+	for _, id := range g.order {
+		out = append(out, fsm.EventDesc{Name: evLanguage, Src: []string{id}, Dst: id})
+	}
+	seen := map[[2]string]bool{}
+	for _, e := range g.events {
+		for _, src := range e.Src {
+			if e.Dst == g.Start || seen[[2]string{e.Dst, src}] {
+				continue
+			}
+			seen[[2]string{e.Dst, src}] = true
+			out = append(out, fsm.EventDesc{Name: evBack + src, Src: []string{e.Dst}, Dst: src})
+		}
+	}
+	for from, to := range g.migrate {
+		out = append(out, fsm.EventDesc{Name: evUpgrade, Src: []string{from}, Dst: to})
+	}
+	return out
+}
+
+// callbacks is the machine's one callback: after every event it hands the
+// transition to the turn that fired it, which keeps the session's history,
+// answers and sequence number in step (engine.go, moved).
+var callbacks = fsm.Callbacks{
+	"after_event": func(_ context.Context, e *fsm.Event) {
+		if t, ok := e.Args[0].(*turn); ok {
+			t.moved(e.Event, e.Src, e.Dst)
+		}
+	},
+}
+
+// edges declares the forward fsm events leaving st: one per option with a
+// fixed destination, one "go:<target>" per routed target. A plan has none:
+// restart, back and language are declared for every step by navigation.
 func (g *Graph) edges(st *Step) ([]fsm.EventDesc, error) {
 	var evs []fsm.EventDesc
 	add := func(name, dst string) error {
@@ -174,7 +220,7 @@ func (g *Graph) edges(st *Step) ([]fsm.EventDesc, error) {
 		if st.Build == nil {
 			return nil, fmt.Errorf("%w: plan %s has no Build", ErrBadStep, st.ID)
 		}
-		return []fsm.EventDesc{{Name: "restart", Src: []string{st.ID}, Dst: g.Start}}, nil
+		return nil, nil
 	}
 	if routed != (st.Route != nil) || (st.Route != nil && len(st.Targets) == 0) {
 		return nil, fmt.Errorf("%w: %s: Route and Targets must go together with options without Next", ErrBadStep, st.ID)
@@ -238,22 +284,22 @@ func (g *Graph) Targets(id string) []string {
 	return out
 }
 
-// fire runs one event through looplab/fsm from state src and returns the
-// destination. FSMs are pooled: building one per step would cost hundreds
-// of allocations.
-func (g *Graph) fire(src, event string) (string, error) {
+// fire runs one event from the turn's current step through looplab/fsm;
+// the machine's callback moves the session (turn.moved). FSMs are pooled:
+// building one per step would cost hundreds of allocations.
+func (g *Graph) fire(t *turn, event string) error {
 	f := g.pool.Get().(*fsm.FSM)
 	defer g.pool.Put(f)
-	f.SetState(src)
-	err := f.Event(context.Background(), event)
+	f.SetState(t.s.State)
+	err := f.Event(context.Background(), event, t)
 	var noTransition fsm.NoTransitionError
 	if err != nil && !errors.As(err, &noTransition) {
-		return "", fmt.Errorf("step %s: event %s: %w", src, event, err)
+		return fmt.Errorf("step %s: event %s: %w", t.s.State, event, err)
 	}
-	return f.Current(), nil
+	return nil
 }
 
 // Mermaid renders the graph as a Mermaid state diagram.
 func (g *Graph) Mermaid() (string, error) {
-	return fsm.VisualizeWithType(fsm.NewFSM(g.Start, g.events, nil), fsm.MermaidStateDiagram)
+	return fsm.VisualizeWithType(fsm.NewFSM(g.Start, g.machine, nil), fsm.MermaidStateDiagram)
 }
