@@ -33,6 +33,20 @@ func (f *Feature) lines(b *bot.Bot, lang string, items []Item) []flows.Part {
 	return out
 }
 
+// changeLines says, one line each, which of the person's reminders a
+// new plan moved (with the date it had) or removed.
+func (f *Feature) changeLines(b *bot.Bot, lang string, changes []Change) []flows.Part {
+	out := make([]flows.Part, 0, len(changes))
+	for _, c := range changes {
+		if c.Removed() {
+			out = append(out, flows.Part{ID: "rem_removed", Args: flows.Args{"On": c.Old.On, "What": what(b, lang, c.Old.Reminder)}})
+			continue
+		}
+		out = append(out, flows.Part{ID: "rem_moved", Args: flows.Args{"On": c.New.On, "Was": c.Old.On, "What": what(b, lang, c.New.Reminder)}})
+	}
+	return out
+}
+
 // closeParts says at once what is too close for a reminder.
 func closeParts(close []flows.Reminder) []flows.Part {
 	if len(close) == 0 {
