@@ -1,0 +1,258 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anefbot/anefbot/bot/redistest"
+	"github.com/anefbot/anefbot/bot/telegram/telegramtest"
+)
+
+// inventoryRun is one whole conversation on the real program: the keys it
+// wrote, with their longest TTL, and what is left after /forget.
+type inventoryRun struct {
+	person, volunteer, admin telegramtest.User
+	written                  map[string]keyLife
+	left                     map[string]string // key → value, after /forget
+	typed                    []string          // what the person typed that is about them
+	lastDue                  time.Time         // the person's last reminder, before /forget
+	end                      time.Time         // when the conversation was over
+}
+
+// runWholeConversation drives every feature that keeps something: a
+// volunteer invited, an OQTF plan with its reminders accepted, a letter
+// with its follow-up reminder, a handoff case opened, taken and relayed
+// both ways, then /forget.
+func runWholeConversation(t *testing.T, b redistest.Backend) inventoryRun {
+	t.Helper()
+	rec := newKeyWrites(b.Client, b.Prefix)
+	h := startBotWith(t, b, map[string]string{"ADMIN_IDS": "9300"}, func(m *Main) { m.RedisHook = rec })
+	r := inventoryRun{
+		admin:     telegramtest.User{ID: 9300, Lang: "fr"},
+		volunteer: telegramtest.User{ID: 9301, Lang: "en"},
+		// A chat ID long enough never to turn up inside a timestamp.
+		person: telegramtest.User{ID: 7305081946, Lang: "en"},
+		typed:  []string{"Amina Benali", "12 rue de la Paix", "Saint-Denis", "question 1", "2026-11-20", "2026-12-15"},
+	}
+	var na, nv int
+	h.api.PushText(r.admin, "/invite en 93 Lina")
+	inv := h.seek(r.admin, &na, "Lien d'invitation")
+	link := regexp.MustCompile(`start=(v[0-9a-f]+)`).FindStringSubmatch(inv.Text)
+	if link == nil {
+		t.Fatalf("no deep link in %q", inv.Text)
+	}
+	h.api.PushText(r.volunteer, "/start "+link[1])
+	h.seek(r.volunteer, &nv, "Welcome among the volunteers")
+
+	p := r.person
+	n, _ := h.oqtfPlan(p, 0, "20/11/2026")
+	h.press(p, "Remind me of these dates")
+	n, _ = h.waitFor(p, n, "I can send you a reminder")
+	h.press(p, "All of these reminders")
+	n, _ = h.waitFor(p, n, "Noted. I will write to you")
+
+	c := &letterChat{h: h, u: p, seen: n}
+	h.api.PushText(p, "/restart")
+	c.want("What is your situation?")
+	h.press(p, "Something else")
+	c.want("Content checked on")
+	h.press(p, "Get a letter")
+	c.want("Which letter")
+	h.press(p, "solution de substitution")
+	c.want("Your first name and last name")
+	h.api.PushText(p, "Amina Benali")
+	c.want("Your postal address")
+	h.api.PushText(p, "12 rue de la Paix\n93200 Saint-Denis")
+	c.want("numéro étranger")
+	h.press(p, "Skip")
+	c.want("number of your département")
+	h.api.PushText(p, "93")
+	c.want("préfecture's postal address")
+	h.press(p, "Skip")
+	c.want("end date of your residence permit")
+	h.api.PushText(p, "15/12/2026")
+	c.want("Since what date")
+	h.press(p, "Skip")
+	c.want("Your letter")
+	h.press(p, "Create the letter")
+	c.document(1)
+	c.want("lettre recommandée avec accusé de réception")
+	h.press(p, "Remind me to follow up")
+	c.want("I will write to you on 14/12/2026")
+
+	h.api.PushText(p, "/human")
+	c.want("Which département")
+	h.api.PushText(p, "93")
+	c.want("A volunteer from an association")
+	h.press(p, "Yes, send my request")
+	queued := c.want("Your request is registered")
+	ref := refRE.FindString(queued.Text)
+	if ref == "" {
+		t.Fatalf("no reference in %q", queued.Text)
+	}
+	h.pressIn(r.volunteer, h.seek(r.volunteer, &nv, "New request "+ref), "I'll take it")
+	h.seek(r.volunteer, &nv, "Request taken")
+	c.want("Lina, a volunteer, is handling your request " + ref)
+	h.api.PushText(p, "question 1")
+	h.seek(r.volunteer, &nv, ref+": question 1")
+	h.api.PushText(r.volunteer, "answer 1")
+	c.want("Lina: answer 1")
+
+	ctx := context.Background()
+	if err := rec.scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.lastDue = lastDue(t, b, p.ID)
+	h.api.PushText(p, "/forget")
+	c.want("Do you really want to erase everything?")
+	h.press(p, "Yes, erase everything")
+	c.want("I erased")
+	h.seek(r.volunteer, &nv, "The person cancelled or erased their request "+ref)
+	h.stop()
+	if err := rec.scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.written = rec.seen()
+	r.end = time.Now()
+	r.left = map[string]string{}
+	for k, v := range dump(t, b.Client) {
+		if strings.HasPrefix(k, b.Prefix) {
+			r.left[k] = v
+		}
+	}
+	return r
+}
+
+// lastDue is when the chat's last scheduled reminder is due.
+func lastDue(t *testing.T, b redistest.Backend, chat int64) time.Time {
+	t.Helper()
+	zs, err := b.Client.ZRangeWithScores(context.Background(), b.Prefix+"{rem}:due", 0, -1).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last time.Time
+	for _, z := range zs {
+		m, _ := z.Member.(string)
+		if at := time.UnixMilli(int64(z.Score)); strings.HasPrefix(m, strconv.FormatInt(chat, 10)+"|") && at.After(last) {
+			last = at
+		}
+	}
+	if last.IsZero() {
+		t.Fatal("no reminder scheduled for the person")
+	}
+	return last
+}
+
+// The inventory in docs/privacy.md is true: every key the whole
+// conversation writes is in it, none lives longer than it says, none is
+// without an expiry unless it says so, and after /forget nothing names
+// the person or holds what they typed.
+func TestInventoryIsTrue(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		rows := inventoryTable(t, b.Prefix)
+		r := runWholeConversation(t, b)
+		seen, unlisted := map[string]bool{}, map[string]bool{}
+		for _, key := range sortedKeys(r.written) {
+			life := r.written[key]
+			row, pattern, _, ok := rowOf(rows, key)
+			if !ok {
+				if shape := shapeOf(key, b.Prefix, r); !unlisted[shape] {
+					unlisted[shape] = true
+					t.Errorf("%s is written but no row of docs/privacy.md names it", shape)
+				}
+				continue
+			}
+			seen[pattern] = true
+			if err := row.allows(life, r); err != nil {
+				t.Errorf("%s (%s): %v", shown(key, b.Prefix, r), pattern, err)
+			}
+		}
+		// The conversation reaches every feature that keeps something
+		// about the person: a recorder that saw nothing must not pass.
+		for _, want := range []string{
+			"<p>{c:<chat>}:s", "<p>{c:<chat>}:r", "<p>{c:<chat>}:letter", "<p>{c:<chat>}:rl", "<p>{c:<chat>}:lease",
+			"<p>{q}:dep:<chat>", "<p>{q}:case", "<p>{q}:bychat", "<p>{rem}:due", "<p>{u:<update id>}", "<p>{q}:vol",
+		} {
+			if !seen[want] {
+				t.Errorf("the conversation never wrote %s", want)
+			}
+		}
+		person := strconv.FormatInt(r.person.ID, 10)
+		for _, key := range sortedKeys(r.left) {
+			row, pattern, chat, ok := rowOf(rows, key)
+			if ok && chat == person && !row.kept {
+				t.Errorf("%s (%s) is still there after /forget", shown(key, b.Prefix, r), pattern)
+			}
+			for _, about := range append([]string{person}, r.typed...) {
+				if strings.Contains(r.left[key], about) {
+					t.Errorf("%s still holds %q after /forget", shown(key, b.Prefix, r), about)
+				}
+			}
+		}
+	})
+}
+
+// allows checks a key's life against the row.
+func (row inventoryRow) allows(life keyLife, r inventoryRun) error {
+	switch {
+	case life.TTL == -1 && !row.ttlNone:
+		return fmt.Errorf("written without an expiry; the table allows at most %s", row.describe())
+	case row.ttlNone || life.TTL == -1:
+		return nil
+	case row.ttlDue:
+		from := r.lastDue
+		if r.end.After(from) {
+			from = r.end
+		}
+		if limit := from.Add(row.ttl); life.Expires.After(limit.Add(time.Second)) {
+			return fmt.Errorf("expires %s, after the limit %s (%s)", life.Expires.UTC().Format(time.RFC3339), limit.UTC().Format(time.RFC3339), row.describe())
+		}
+	case life.TTL > row.ttl:
+		return fmt.Errorf("lives %s, the table allows %s", life.TTL, row.describe())
+	}
+	return nil
+}
+
+func (row inventoryRow) describe() string {
+	switch {
+	case row.ttlNone:
+		return "no expiry"
+	case row.ttlDue:
+		return "the last reminder's date + " + row.ttl.String()
+	}
+	return row.ttl.String()
+}
+
+// shown writes a key for a failure message: the prefix and the test's
+// chat IDs as placeholders.
+func shown(key, prefix string, r inventoryRun) string {
+	key = "<p>" + strings.TrimPrefix(key, prefix)
+	for name, u := range map[string]telegramtest.User{"<person>": r.person, "<volunteer>": r.volunteer, "<admin>": r.admin} {
+		key = strings.ReplaceAll(key, strconv.FormatInt(u.ID, 10), name)
+	}
+	return key
+}
+
+// shapeOf is a key with its variable parts as placeholders, to name an
+// unlisted key once however many of its kind were written.
+func shapeOf(key, prefix string, r inventoryRun) string {
+	key = refRE.ReplaceAllString(shown(key, prefix, r), "<ref>")
+	return digits.ReplaceAllString(key, "<n>")
+}
+
+var digits = regexp.MustCompile(`[0-9]+`)
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
