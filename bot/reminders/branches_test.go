@@ -153,3 +153,36 @@ func TestReplanTellsWhatMoved(t *testing.T) {
 		}
 	})
 }
+
+// Cancelling a reminder shortens the life of the chat's reminders to
+// what is left: the later one cancelled, they expire a week after the
+// earlier; nothing left, within a week.
+func TestCancelShortensExpiry(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		ctx := context.Background()
+		st := NewStore(b.Client, b.Prefix)
+		const chat = 44
+		if _, _, err := st.Sync(ctx, chat, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil); err != nil {
+			t.Fatal(err)
+		}
+		expiresBy := func(limit time.Time) {
+			t.Helper()
+			d, err := b.Client.PTTL(ctx, st.chatKey(chat)).Result()
+			if err != nil || d < 0 {
+				t.Fatalf("ttl: %v %v", d, err)
+			}
+			if at := time.Now().Add(d); at.After(limit.Add(time.Second)) {
+				t.Errorf("expires %s, want by %s", at.UTC(), limit.UTC())
+			}
+		}
+		expiresBy(at10(civil("2027-02-27")).Add(keep))
+		if err := st.Cancel(ctx, chat, "api_end-20270227"); err != nil {
+			t.Fatal(err)
+		}
+		expiresBy(at10(civil("2027-02-12")).Add(keep))
+		if err := st.Cancel(ctx, chat, "api_14-20270212"); err != nil {
+			t.Fatal(err)
+		}
+		expiresBy(time.Now().Add(keep))
+	})
+}

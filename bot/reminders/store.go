@@ -237,13 +237,15 @@ func union(a, b []string) []string {
 }
 
 // Cancel drops one pending reminder and stops its kind for the future.
-// ErrNotFound when id is not one of the chat's pending reminders.
+// The chat's reminders then expire after what is left, not after the
+// reminder cancelled (which may be months away). ErrNotFound when id is
+// not one of the chat's pending reminders.
 func (s *Store) Cancel(ctx context.Context, chat int64, id string) error {
 	c, err := s.Load(ctx, chat)
 	if err != nil {
 		return err
 	}
-	for _, it := range c.Pending {
+	for i, it := range c.Pending {
 		if it.ID != id {
 			continue
 		}
@@ -253,12 +255,16 @@ func (s *Store) Cancel(ctx context.Context, chat int64, id string) error {
 				chosen = append(chosen, k)
 			}
 		}
+		left := append(c.Pending[:i:i], c.Pending[i+1:]...)
 		pipe := s.rdb.Pipeline()
 		pipe.HDel(ctx, s.chatKey(chat), "p:"+it.Kind)
 		pipe.HSet(ctx, s.chatKey(chat), "on", strings.Join(chosen, ","))
+		pipe.PExpireAt(ctx, s.chatKey(chat), expiry(left, c.Sent))
 		pipe.ZRem(ctx, s.dueKey(), member(chat, id))
-		_, err := pipe.Exec(ctx)
-		return err
+		if _, err := pipe.Exec(ctx); err != nil {
+			return fmt.Errorf("cancel reminder: %w", err)
+		}
+		return nil
 	}
 	return ErrNotFound
 }

@@ -22,11 +22,12 @@ type keyWrites struct {
 }
 
 // keyLife is what was seen of one key: its longest time to live (-1 when
-// it was once seen without one) and the latest instant it was set to
-// expire at.
+// it was once seen without one), the latest instant it was ever set to
+// expire at, and the instant it expired at when last seen.
 type keyLife struct {
 	TTL     time.Duration
 	Expires time.Time
+	Latest  time.Time
 }
 
 func newKeyWrites(side redis.UniversalClient, prefix string) *keyWrites {
@@ -88,8 +89,12 @@ func (k *keyWrites) observe(ctx context.Context, cmds []redis.Cmder) {
 		case !ok || old.TTL != -1 && d > old.TTL:
 			old.TTL = d
 		}
-		if d >= 0 && now.Add(d).After(old.Expires) {
-			old.Expires = now.Add(d)
+		old.Latest = time.Time{}
+		if d >= 0 {
+			old.Latest = now.Add(d)
+		}
+		if old.Latest.After(old.Expires) {
+			old.Expires = old.Latest
 		}
 		k.seenAs[key] = old
 	}

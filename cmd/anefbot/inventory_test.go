@@ -21,8 +21,11 @@ type inventoryRun struct {
 	written                  map[string]keyLife
 	left                     map[string]string // key → value, after /forget
 	typed                    []string          // what the person typed that is about them
-	lastDue                  time.Time         // the person's last reminder, before /forget
-	end                      time.Time         // when the conversation was over
+	// Just before /forget: what each key was like, the person's last
+	// reminder still scheduled, and the time.
+	before  map[string]keyLife
+	lastDue time.Time
+	at      time.Time
 }
 
 // runWholeConversation drives every feature that keeps something: a
@@ -85,6 +88,12 @@ func runWholeConversation(t *testing.T, b redistest.Backend) inventoryRun {
 	c.want("lettre recommandée avec accusé de réception")
 	h.press(p, "Remind me to follow up")
 	c.want("I will write to you on 14/12/2026")
+	// The latest reminder cancelled: the reminders must not outlive the
+	// ones left for its sake.
+	h.api.PushText(p, "/reminders")
+	c.want("Your reminders")
+	h.press(p, "Cancel the one on 14/12/2026")
+	c.want("Reminder cancelled")
 
 	h.api.PushText(p, "/human")
 	c.want("Which département")
@@ -108,7 +117,7 @@ func runWholeConversation(t *testing.T, b redistest.Backend) inventoryRun {
 	if err := rec.scan(ctx); err != nil {
 		t.Fatal(err)
 	}
-	r.lastDue = lastDue(t, b, p.ID)
+	r.before, r.lastDue, r.at = rec.seen(), lastDue(t, b, p.ID), time.Now()
 	h.api.PushText(p, "/forget")
 	c.want("Do you really want to erase everything?")
 	h.press(p, "Yes, erase everything")
@@ -119,7 +128,6 @@ func runWholeConversation(t *testing.T, b redistest.Backend) inventoryRun {
 		t.Fatal(err)
 	}
 	r.written = rec.seen()
-	r.end = time.Now()
 	r.left = map[string]string{}
 	for k, v := range dump(t, b.Client) {
 		if strings.HasPrefix(k, b.Prefix) {
@@ -169,7 +177,7 @@ func TestInventoryIsTrue(t *testing.T) {
 				continue
 			}
 			seen[pattern] = true
-			if err := row.allows(life, r); err != nil {
+			if err := row.allows(life, r.before[key], r); err != nil {
 				t.Errorf("%s (%s): %v", shown(key, b.Prefix, r), pattern, err)
 			}
 		}
@@ -198,8 +206,10 @@ func TestInventoryIsTrue(t *testing.T) {
 	})
 }
 
-// allows checks a key's life against the row.
-func (row inventoryRow) allows(life keyLife, r inventoryRun) error {
+// allows checks a key's life against the row. A TTL that follows the
+// reminders (due+) is checked as the key stood before /forget, against
+// the reminders then scheduled.
+func (row inventoryRow) allows(life, before keyLife, r inventoryRun) error {
 	switch {
 	case life.TTL == -1 && !row.ttlNone:
 		return fmt.Errorf("written without an expiry; the table allows at most %s", row.describe())
@@ -207,11 +217,12 @@ func (row inventoryRow) allows(life keyLife, r inventoryRun) error {
 		return nil
 	case row.ttlDue:
 		from := r.lastDue
-		if r.end.After(from) {
-			from = r.end
+		if r.at.After(from) {
+			from = r.at
 		}
-		if limit := from.Add(row.ttl); life.Expires.After(limit.Add(time.Second)) {
-			return fmt.Errorf("expires %s, after the limit %s (%s)", life.Expires.UTC().Format(time.RFC3339), limit.UTC().Format(time.RFC3339), row.describe())
+		limit := from.Add(row.ttl)
+		if before.Latest.After(limit.Add(time.Second)) {
+			return fmt.Errorf("expires %s, after the limit %s (%s)", before.Latest.UTC().Format(time.RFC3339), limit.UTC().Format(time.RFC3339), row.describe())
 		}
 	case life.TTL > row.ttl:
 		return fmt.Errorf("lives %s, the table allows %s", life.TTL, row.describe())
