@@ -53,6 +53,19 @@ func runWholeConversation(t *testing.T, b redistest.Backend) inventoryRun {
 	h.api.PushText(r.volunteer, "/start "+link[1])
 	h.seek(r.volunteer, &nv, "Welcome among the volunteers")
 
+	// Someone else's case, closed by the volunteer: what closing keeps.
+	other := telegramtest.User{ID: 9303, Lang: "en"}
+	var no int
+	h.api.PushText(other, "/human")
+	h.pressIn(other, h.seek(other, &no, "Which département"), "Skip")
+	h.pressIn(other, h.seek(other, &no, "A volunteer from an association"), "Yes, send my request")
+	otherRef := refRE.FindString(h.seek(other, &no, "Your request is registered").Text)
+	h.pressIn(r.volunteer, h.seek(r.volunteer, &nv, "New request "+otherRef), "I'll take it")
+	h.seek(r.volunteer, &nv, "Request taken")
+	h.api.PushText(r.volunteer, "/done solved")
+	h.seek(r.volunteer, &nv, "Request "+otherRef+" closed")
+	h.seek(other, &no, "closed your request "+otherRef)
+
 	p := r.person
 	n, _ := h.oqtfPlan(p, 0, "20/11/2026")
 	h.press(p, "Remind me of these dates")
@@ -166,6 +179,7 @@ func TestInventoryIsTrue(t *testing.T) {
 		rows := inventoryTable(t, b.Prefix)
 		r := runWholeConversation(t, b)
 		seen, unlisted := map[string]bool{}, map[string]bool{}
+		longest := map[string]time.Duration{} // what was measured, for -v
 		for _, key := range sortedKeys(r.written) {
 			life := r.written[key]
 			row, pattern, _, ok := rowOf(rows, key)
@@ -176,16 +190,23 @@ func TestInventoryIsTrue(t *testing.T) {
 				}
 				continue
 			}
+			if old, ok := longest[pattern]; !ok || old != -1 && (life.TTL == -1 || life.TTL > old) {
+				longest[pattern] = life.TTL
+			}
 			seen[pattern] = true
 			if err := row.allows(life, r.before[key], r); err != nil {
 				t.Errorf("%s (%s): %v", shown(key, b.Prefix, r), pattern, err)
 			}
+		}
+		for _, p := range sortedKeys(longest) {
+			t.Logf("%-40s longest TTL seen: %v", p, longest[p])
 		}
 		// The conversation reaches every feature that keeps something
 		// about the person: a recorder that saw nothing must not pass.
 		for _, want := range []string{
 			"<p>{c:<chat>}:s", "<p>{c:<chat>}:r", "<p>{c:<chat>}:letter", "<p>{c:<chat>}:rl", "<p>{c:<chat>}:lease",
 			"<p>{q}:dep:<chat>", "<p>{q}:case", "<p>{q}:bychat", "<p>{rem}:due", "<p>{u:<update id>}", "<p>{q}:vol",
+			"<p>{q}:closed", "<p>{q}:inv:<code>",
 		} {
 			if !seen[want] {
 				t.Errorf("the conversation never wrote %s", want)
