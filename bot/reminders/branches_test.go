@@ -154,6 +154,38 @@ func TestReplanTellsWhatMoved(t *testing.T) {
 	})
 }
 
+// A corrected date that brings a deadline too close for a reminder
+// removes that reminder, says so, and says at once what to do; the other
+// reminder of the same date moves.
+func TestReplanTellsWhatIsNowTooClose(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		ctx := context.Background()
+		f, bt, _, sent := featureBot(t, b, time.Date(2026, 11, 29, 12, 0, 0, 0, paris))
+		const chat = 45
+		if _, _, err := f.Store.Sync(ctx, chat, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil); err != nil {
+			t.Fatal(err)
+		}
+		s := flows.Session{Lang: "en", State: "plan_t4", Answers: map[string]string{flows.KeyAPIEnd: "2026-12-05"}}
+		if err := f.Replan(ctx, bt, chat, s, flows.Effect{}); err != nil {
+			t.Fatal(err)
+		}
+		msg := sent.Last().Text
+		for _, want := range []string{
+			"Reminder removed: end of your extension attestation (API) on 27/02/2027, planned for 12/02/2027",
+			"Your API ends on 05/12/2026, in less than 14 days",
+			"Reminder moved: last day of your API (05/12/2026) — now on 05/12/2026 (instead of 27/02/2027)",
+		} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("lacks %q:\n%s", want, msg)
+			}
+		}
+		c, err := f.Store.Load(ctx, chat)
+		if err != nil || ids(c.Pending) != "api_end-20261205" {
+			t.Errorf("pending: %s %v", ids(c.Pending), err)
+		}
+	})
+}
+
 // Cancelling a reminder shortens the life of the chat's reminders to
 // what is left: the later one cancelled, they expire a week after the
 // earlier; nothing left, within a week.
