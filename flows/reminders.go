@@ -8,16 +8,22 @@ import (
 // Reminder kinds: which date a reminder is about. They are short and
 // stable because they are stored in Redis and carried in button data.
 const (
-	RemRenewOpen  = "ren_open"  // the renewal window opens (anef.md §3.1)
-	RemRenewLast  = "ren_last"  // a week before the renewal window closes (§3.1, §9.2)
-	RemAPISoon    = "api_14"    // the API ends in 14 days (§3.2, §9.3)
-	RemAPIEnd     = "api_end"   // the API ends today (§3.2)
-	RemADFSoon    = "adf_14"    // the date printed on the ADF is in 14 days (§9.3)
-	RemRefusal    = "refusal"   // 4 months after filing: implicit refusal (§3.4, §9.4)
-	RemRefusal60  = "refusal60" // 60 days after filing, for titles with a shorter silence (§9.4)
-	RemRecourse   = "recourse"  // a week before a court deadline ends (§3.4, §3.7)
-	RemCourtShort = "court"     // an OQTF with 7 days or 48 hours: never a reminder, act now (§3.4)
-	RemDocs       = "docs"      // 3 days before the date an ANEF request for documents gives (§2.2 F)
+	RemRenewOpen = "ren_open"  // the renewal window opens (anef.md §3.1)
+	RemRenewLast = "ren_last"  // a week before the renewal window closes (§3.1, §9.2)
+	RemAPISoon   = "api_14"    // the API ends in 14 days (§3.2, §9.3)
+	RemAPIEnd    = "api_end"   // the API ends today (§3.2)
+	RemADFSoon   = "adf_14"    // the date printed on the ADF is in 14 days (§9.3)
+	RemRefusal   = "refusal"   // 4 months after filing: implicit refusal (§3.4, §9.4)
+	RemRefusal60 = "refusal60" // 60 days after filing, for titles with a shorter silence (§9.4)
+	RemRecourse  = "recourse"  // a week before the court deadline after an implicit refusal ends (§3.4, §3.7)
+	// RemDecisionCourt is a week before the court deadline of a decision
+	// the person received (a refusal, an OQTF) ends (§3.4, §3.7). It is a
+	// kind of its own, not RemRecourse: the two deadlines come from
+	// different facts, and a person may have both (an OQTF, and a request
+	// filed elsewhere); one must never take the other's place.
+	RemDecisionCourt = "dec_court"
+	RemCourtShort    = "court" // an OQTF with 7 days or 48 hours: never a reminder, act now (§3.4)
+	RemDocs          = "docs"  // 3 days before the date an ANEF request for documents gives (§2.2 F)
 	// RemLetter follows up a letter the bot wrote (anef.md §2.3). It is not
 	// derived from the answers: the person asks for it under the letter, so
 	// it is not in ReminderKinds and no answer Informs it (a later plan
@@ -168,7 +174,7 @@ func decisionReminders(f Facts) []Reminder {
 	if end.Sub(dec) < 30*24*time.Hour {
 		return []Reminder{ReminderOf(RemCourtShort, dec, end)}
 	}
-	return []Reminder{warning(RemRecourse, end, 7)}
+	return []Reminder{warning(RemDecisionCourt, end, 7)}
 }
 
 // documentReminders: documents requested on ANEF must be sent by the date
@@ -225,18 +231,22 @@ func SendAt(on time.Time, hour int, paris *time.Location) time.Time {
 	return time.Date(on.Year(), on.Month(), on.Day(), hour, 0, 0, 0, paris)
 }
 
-// reminderKeys are the answers each kind of reminder follows from.
+// reminderKeys are the answers each kind of reminder is dated from. An
+// answer that only rules a kind out (a decision ends the implicit-refusal
+// reminders) is not among them: a decision alone says nothing about a
+// filing the person made, so it must not move or remove its reminders.
 var reminderKeys = map[string][]string{
-	RemRenewOpen:  {KeyExpiry, KeyFiled},
-	RemRenewLast:  {KeyExpiry, KeyFiled},
-	RemAPISoon:    {KeyAPIEnd},
-	RemAPIEnd:     {KeyAPIEnd},
-	RemADFSoon:    {KeyADFEnd},
-	RemRefusal:    {KeyFiled, KeyDecision},
-	RemRefusal60:  {KeyFiled, KeyDecision, KeyTitle},
-	RemRecourse:   {KeyFiled, KeyDecision},
-	RemCourtShort: {KeyDecision},
-	RemDocs:       {KeyDocsDue},
+	RemRenewOpen:     {KeyExpiry, KeyFiled},
+	RemRenewLast:     {KeyExpiry, KeyFiled},
+	RemAPISoon:       {KeyAPIEnd},
+	RemAPIEnd:        {KeyAPIEnd},
+	RemADFSoon:       {KeyADFEnd},
+	RemRefusal:       {KeyFiled},
+	RemRefusal60:     {KeyFiled},
+	RemRecourse:      {KeyFiled},
+	RemDecisionCourt: {KeyDecision},
+	RemCourtShort:    {KeyDecision},
+	RemDocs:          {KeyDocsDue},
 }
 
 // Informs reports whether the facts say anything about a kind of

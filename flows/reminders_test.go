@@ -145,13 +145,13 @@ func TestReminders(t *testing.T) {
 			name:    "refusal decision",
 			today:   "2026-11-29",
 			answers: map[string]string{KeyFiled: "2026-06-01", KeyDecision: "2026-11-27", KeyDecisionKind: DecisionRefusal},
-			due:     "recourse@2027-01-21>2027-01-28",
+			due:     "dec_court@2027-01-21>2027-01-28",
 		},
 		{
 			name:    "OQTF: 1 month",
 			today:   "2026-11-29",
 			answers: map[string]string{KeyDecision: "2026-11-28", KeyDecisionKind: DecisionOQTF},
-			due:     "recourse@2026-12-22>2026-12-29",
+			due:     "dec_court@2026-12-22>2026-12-29",
 		},
 		{
 			// 28/11 + 7 + 1 = Sunday 06/12 -> Monday 07/12 (§10.2).
@@ -231,6 +231,30 @@ func TestInforms(t *testing.T) {
 	for kind, want := range map[string]bool{RemAPISoon: true, RemAPIEnd: true, RemRenewOpen: false, RemRefusal: false, "unknown": false} {
 		if got := f.Informs(kind); got != want {
 			t.Errorf("%s: %v, want %v", kind, got, want)
+		}
+	}
+}
+
+// The court deadline of a decision and the one after an implicit refusal
+// are told apart: the urgent branch says nothing about a filing, and a
+// filing says nothing about a decision, so neither moves the other's
+// reminder (anef.md §3.4).
+func TestCourtDeadlinesAreInformedByTheirOwnFacts(t *testing.T) {
+	oqtf := Facts{Answers: map[string]string{KeyDecision: "2026-11-20", KeyDecisionKind: DecisionOQTF}, Today: day("2026-11-29")}
+	filed := Facts{Answers: map[string]string{KeyFiled: "2026-11-20", KeyExpiry: "2027-03-15"}, Today: day("2026-11-29")}
+	if got := list(Reminders(oqtf).Due); got != "dec_court@2026-12-11>2026-12-20" {
+		t.Errorf("OQTF: %s", got)
+	}
+	for _, tt := range []struct {
+		f     Facts
+		kind  string
+		wants bool
+	}{
+		{oqtf, RemDecisionCourt, true}, {oqtf, RemRecourse, false}, {oqtf, RemRefusal, false},
+		{filed, RemRecourse, true}, {filed, RemDecisionCourt, false}, {filed, RemCourtShort, false},
+	} {
+		if got := tt.f.Informs(tt.kind); got != tt.wants {
+			t.Errorf("%v informs %s: %v, want %v", tt.f.Answers, tt.kind, got, tt.wants)
 		}
 	}
 }

@@ -68,11 +68,17 @@ func (f *Feature) Offer(ctx context.Context, b *bot.Bot, chat int64, s flows.Ses
 }
 
 // Replan is the effect of every plan shown: a person who chose reminders
-// gets them moved to the dates they gave now.
+// gets them moved to the dates they gave now, and is told in one line
+// per reminder moved or removed. Reminders the plan's answers say
+// nothing about stay as they are, without a word.
 func (f *Feature) Replan(ctx context.Context, b *bot.Bot, chat int64, s flows.Session, _ flows.Effect) error {
 	facts := f.facts(b, s)
-	_, err := f.Store.Sync(ctx, chat, s.Lang, flows.Reminders(facts).Due, nil, f.at, facts.Informs)
-	return err
+	p := flows.Reminders(facts)
+	_, changes, err := f.Store.Sync(ctx, chat, s.Lang, p.Due, nil, f.at, facts.Informs)
+	if err != nil || len(changes) == 0 {
+		return err
+	}
+	return f.reply(ctx, b, chat, s.Lang, flows.Reply{Parts: f.changeLines(b, s.Lang, changes, p.Close)})
 }
 
 // Forget erases a chat's reminders (for /forget).
@@ -176,7 +182,8 @@ func (f *Feature) owns(ctx context.Context, chat int64, id string) bool {
 // from the person's own dates now: a kind they do not have is refused.
 func (f *Feature) choose(ctx context.Context, b *bot.Bot, chat int64, lang string, s flows.Session, op, kind string) error {
 	facts := f.facts(b, s)
-	due := flows.Reminders(facts).Due
+	p := flows.Reminders(facts)
+	due := p.Due
 	var add []string
 	for _, r := range due {
 		if op == opAll || r.Kind == kind {
@@ -186,12 +193,13 @@ func (f *Feature) choose(ctx context.Context, b *bot.Bot, chat int64, lang strin
 	if len(add) == 0 {
 		return b.Say(ctx, chat, lang, "rem_stale", nil)
 	}
-	items, err := f.Store.Sync(ctx, chat, lang, due, add, f.at, facts.Informs)
+	items, changes, err := f.Store.Sync(ctx, chat, lang, due, add, f.at, facts.Informs)
 	if err != nil {
 		return err
 	}
 	r := flows.Reply{Parts: []flows.Part{{ID: "rem_scheduled", Args: flows.Args{"Hour": f.Hour}}}}
 	r.Parts = append(r.Parts, f.lines(b, lang, items)...)
+	r.Parts = append(r.Parts, f.changeLines(b, lang, changes, p.Close)...)
 	return f.reply(ctx, b, chat, lang, r)
 }
 

@@ -39,7 +39,7 @@ func TestChooseKeepsOtherBranches(t *testing.T) {
 		f, bt, sessions, sent := featureBot(t, b, time.Date(2026, 11, 29, 12, 0, 0, 0, paris))
 		const chat = 77
 		// Earlier, under a T4 plan: the API reminders.
-		if _, err := f.Store.Sync(ctx, chat, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil); err != nil {
+		if _, _, err := f.Store.Sync(ctx, chat, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil); err != nil {
 			t.Fatal(err)
 		}
 		// Now a T3 plan: expiry and filing date, no API date.

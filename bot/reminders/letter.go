@@ -37,7 +37,7 @@ func (f *Feature) FollowLetter(ctx context.Context, b *bot.Bot, chat int64, lang
 	r := flows.ReminderOf(flows.RemLetter, made.AddDate(0, 0, LetterDays), made)
 	// Only the letter kind is informed here: every other reminder stays.
 	onlyLetter := func(kind string) bool { return kind == flows.RemLetter }
-	if _, err := f.Store.Sync(ctx, chat, lang, []flows.Reminder{r}, []string{flows.RemLetter}, f.at, onlyLetter); err != nil {
+	if _, _, err := f.Store.Sync(ctx, chat, lang, []flows.Reminder{r}, []string{flows.RemLetter}, f.at, onlyLetter); err != nil {
 		return err
 	}
 	return b.Say(ctx, chat, lang, "rem_letter_scheduled", flows.Args{"On": r.On, "Hour": f.Hour})

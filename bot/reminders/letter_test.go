@@ -33,7 +33,7 @@ func TestFollowLetter(t *testing.T) {
 		ctx := context.Background()
 		f, bt, sessions, sent := featureBot(t, b, time.Date(2026, 11, 29, 12, 0, 0, 0, paris))
 		const chat = 91
-		if _, err := f.Store.Sync(ctx, chat, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil); err != nil {
+		if _, _, err := f.Store.Sync(ctx, chat, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := f.FollowLetter(ctx, bt, chat, "en", "api", civil("2026-11-29")); err != nil {

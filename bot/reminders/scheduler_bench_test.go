@@ -108,7 +108,7 @@ func BenchmarkReminderSchedule(b *testing.B) {
 	chat := 0
 	for b.Loop() {
 		chat++
-		if _, err := st.Sync(ctx, int64(chat), "fr", oneReminder(when), []string{"api_14"}, fixedAt(when), nil); err != nil {
+		if _, _, err := st.Sync(ctx, int64(chat), "fr", oneReminder(when), []string{"api_14"}, fixedAt(when), nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -146,7 +146,7 @@ func BenchmarkReminderBurst(b *testing.B) {
 	fillSchedule(b, st, *benchScheduled)
 	ctx := context.Background()
 	for i := 1; i <= b.N; i++ {
-		if _, err := st.Sync(ctx, int64(i), "fr", oneReminder(benchNow), []string{"api_14"}, fixedAt(benchNow.Add(-time.Minute)), nil); err != nil {
+		if _, _, err := st.Sync(ctx, int64(i), "fr", oneReminder(benchNow), []string{"api_14"}, fixedAt(benchNow.Add(-time.Minute)), nil); err != nil {
 			b.Fatal(err)
 		}
 	}

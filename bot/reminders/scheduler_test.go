@@ -92,7 +92,7 @@ func TestScheduleClaimSend(t *testing.T) {
 		clock := newClock(time.Date(2026, 11, 29, 12, 0, 0, 0, paris))
 		rec := &recorder{}
 		st, s := newScheduler(b, clock, rec)
-		items, err := st.Sync(ctx, 7, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil)
+		items, _, err := st.Sync(ctx, 7, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil)
 		if err != nil || len(items) != 2 {
 			t.Fatalf("sync: %v %v", items, err)
 		}
@@ -142,7 +142,7 @@ func TestLeaseExpiryResend(t *testing.T) {
 		clock := newClock(due)
 		rec := &recorder{}
 		st, s := newScheduler(b, clock, rec)
-		if _, err := st.Sync(ctx, 9, "fr", apiReminders("2027-02-27"), []string{flows.RemAPIEnd}, at10, nil); err != nil {
+		if _, _, err := st.Sync(ctx, 9, "fr", apiReminders("2027-02-27"), []string{flows.RemAPIEnd}, at10, nil); err != nil {
 			t.Fatal(err)
 		}
 		claims, err := st.Claim(ctx, due, time.Minute, 10) // the replica that dies
@@ -190,7 +190,7 @@ func TestSendFailures(t *testing.T) {
 		}}
 		st, s := newScheduler(b, clock, rec)
 		for _, chat := range []int64{1, 666} {
-			if _, err := st.Sync(ctx, chat, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil); err != nil {
+			if _, _, err := st.Sync(ctx, chat, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -294,14 +294,14 @@ func TestSyncCancelSnoozeDrop(t *testing.T) {
 		ctx := context.Background()
 		st := NewStore(b.Client, b.Prefix)
 		const chat = 42
-		if items, _ := st.Sync(ctx, chat, "en", apiReminders("2027-02-27"), nil, at10, nil); len(items) != 0 {
+		if items, _, _ := st.Sync(ctx, chat, "en", apiReminders("2027-02-27"), nil, at10, nil); len(items) != 0 {
 			t.Fatalf("scheduled without a choice: %v", items)
 		}
-		if _, err := st.Sync(ctx, chat, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil); err != nil {
+		if _, _, err := st.Sync(ctx, chat, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil); err != nil {
 			t.Fatal(err)
 		}
 		// A new API arrives: the reminders move to its end.
-		items, err := st.Sync(ctx, chat, "en", apiReminders("2027-05-27"), nil, at10, nil)
+		items, _, err := st.Sync(ctx, chat, "en", apiReminders("2027-05-27"), nil, at10, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -317,7 +317,7 @@ func TestSyncCancelSnoozeDrop(t *testing.T) {
 		if err := st.Cancel(ctx, chat, "api_14-20270513"); err != nil {
 			t.Fatal(err)
 		}
-		items, _ = st.Sync(ctx, chat, "en", apiReminders("2027-05-27"), nil, at10, nil)
+		items, _, _ = st.Sync(ctx, chat, "en", apiReminders("2027-05-27"), nil, at10, nil)
 		if got := ids(items); got != "api_end-20270527" {
 			t.Errorf("cancelled kind came back: %s", got)
 		}
@@ -332,7 +332,7 @@ func TestSyncCancelSnoozeDrop(t *testing.T) {
 		if _, err := st.Snooze(ctx, chat, "api_end-20270527", civil("2027-05-30"), at10(civil("2027-05-30"))); !errors.Is(err, ErrNotFound) {
 			t.Errorf("second press of the same button: %v", err)
 		}
-		items, _ = st.Sync(ctx, chat, "en", nil, nil, at10, nil)
+		items, _, _ = st.Sync(ctx, chat, "en", nil, nil, at10, nil)
 		if got := ids(items); got != "api_end-20270530" {
 			t.Errorf("snoozed reminder lost on a new plan: %s", got)
 		}
@@ -367,11 +367,11 @@ func TestSyncKeepsWhatFactsDoNotInform(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
 		ctx := context.Background()
 		st := NewStore(b.Client, b.Prefix)
-		if _, err := st.Sync(ctx, 3, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil); err != nil {
+		if _, _, err := st.Sync(ctx, 3, "en", apiReminders("2027-02-27"), []string{flows.RemAPISoon, flows.RemAPIEnd}, at10, nil); err != nil {
 			t.Fatal(err)
 		}
 		other := flows.Facts{Answers: map[string]string{flows.KeySituation: "t1"}, Today: civil("2026-12-01")}
-		items, err := st.Sync(ctx, 3, "en", flows.Reminders(other).Due, nil, at10, other.Informs)
+		items, _, err := st.Sync(ctx, 3, "en", flows.Reminders(other).Due, nil, at10, other.Informs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -394,7 +394,7 @@ func TestTimedOutSendIsNotRepeated(t *testing.T) {
 			return fmt.Errorf("send: %w", context.DeadlineExceeded)
 		}}
 		st, s := newScheduler(b, clock, rec)
-		if _, err := st.Sync(ctx, 4, "en", apiReminders("2027-02-27"), []string{flows.RemAPIEnd}, at10, nil); err != nil {
+		if _, _, err := st.Sync(ctx, 4, "en", apiReminders("2027-02-27"), []string{flows.RemAPIEnd}, at10, nil); err != nil {
 			t.Fatal(err)
 		}
 		s.Tick(ctx)

@@ -133,20 +133,35 @@ func (s *Store) Load(ctx context.Context, chat int64) (Chat, error) {
 	return c, nil
 }
 
+// Change is what Sync did to a reminder the person had: moved to a new
+// date (New set) or removed because their answers no longer give it (New
+// zero). The person is told of each, in one line.
+type Change struct {
+	Old Item
+	New Item
+}
+
+// Removed reports whether the reminder was taken away rather than moved.
+func (c Change) Removed() bool { return c.New.ID == "" }
+
 // Sync makes a chat's pending reminders follow its facts: every chosen
-// kind (plus add) gets the reminder derived now, a reminder whose date
-// changed is moved, one whose date is gone is dropped; snoozed ones stay,
-// and so do kinds the facts say nothing about (informs false; nil means
-// the facts inform every kind). With nothing chosen and nothing to add it
-// writes nothing. It returns the pending reminders after the change.
-func (s *Store) Sync(ctx context.Context, chat int64, lang string, derived []flows.Reminder, add []string, at func(time.Time) time.Time, informs func(kind string) bool) ([]Item, error) {
+// kind (plus add) gets the reminder derived now. A reminder is only ever
+// compared with one of its own kind, so reminders of another situation
+// are added next to the person's, never in their place. Of the kinds the
+// facts inform (informs true; nil means every kind), one whose date
+// changed is moved and one the facts no longer give is removed, and each
+// is returned as a Change for the person to be told; snoozed ones stay,
+// and so do kinds the facts say nothing about. With nothing chosen and
+// nothing to add it writes nothing. It returns the pending reminders
+// after the change, by due time.
+func (s *Store) Sync(ctx context.Context, chat int64, lang string, derived []flows.Reminder, add []string, at func(time.Time) time.Time, informs func(kind string) bool) ([]Item, []Change, error) {
 	c, err := s.Load(ctx, chat)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	chosen := union(c.Chosen, add)
 	if len(chosen) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	want := map[string]flows.Reminder{}
 	for _, r := range derived {
@@ -159,6 +174,7 @@ func (s *Store) Sync(ctx context.Context, chat int64, lang string, derived []flo
 	key := s.chatKey(chat)
 	pipe := s.rdb.Pipeline()
 	var out []Item
+	var changes []Change
 	for _, kind := range chosen {
 		old, hasOld := have[kind]
 		r, wanted := want[kind]
@@ -169,6 +185,7 @@ func (s *Store) Sync(ctx context.Context, chat int64, lang string, derived []flo
 			it := Item{Reminder: r, Due: at(r.On)}
 			if hasOld {
 				pipe.ZRem(ctx, s.dueKey(), member(chat, old.ID))
+				changes = append(changes, Change{Old: old, New: it})
 			}
 			pipe.HSet(ctx, key, "p:"+kind, encodeItem(it))
 			pipe.ZAdd(ctx, s.dueKey(), redis.Z{Score: float64(it.Due.UnixMilli()), Member: member(chat, it.ID)})
@@ -176,15 +193,16 @@ func (s *Store) Sync(ctx context.Context, chat int64, lang string, derived []flo
 		case hasOld:
 			pipe.HDel(ctx, key, "p:"+kind)
 			pipe.ZRem(ctx, s.dueKey(), member(chat, old.ID))
+			changes = append(changes, Change{Old: old})
 		}
 	}
 	pipe.HSet(ctx, key, "lang", lang, "on", strings.Join(chosen, ","))
 	pipe.PExpireAt(ctx, key, expiry(out, c.Sent))
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, fmt.Errorf("schedule reminders: %w", err)
+		return nil, nil, fmt.Errorf("schedule reminders: %w", err)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
-	return out, nil
+	return out, changes, nil
 }
 
 // expiry is when a chat's reminder data goes: a while after its last date.
@@ -219,13 +237,15 @@ func union(a, b []string) []string {
 }
 
 // Cancel drops one pending reminder and stops its kind for the future.
-// ErrNotFound when id is not one of the chat's pending reminders.
+// The chat's reminders then expire after what is left, not after the
+// reminder cancelled (which may be months away). ErrNotFound when id is
+// not one of the chat's pending reminders.
 func (s *Store) Cancel(ctx context.Context, chat int64, id string) error {
 	c, err := s.Load(ctx, chat)
 	if err != nil {
 		return err
 	}
-	for _, it := range c.Pending {
+	for i, it := range c.Pending {
 		if it.ID != id {
 			continue
 		}
@@ -235,12 +255,16 @@ func (s *Store) Cancel(ctx context.Context, chat int64, id string) error {
 				chosen = append(chosen, k)
 			}
 		}
+		left := append(c.Pending[:i:i], c.Pending[i+1:]...)
 		pipe := s.rdb.Pipeline()
 		pipe.HDel(ctx, s.chatKey(chat), "p:"+it.Kind)
 		pipe.HSet(ctx, s.chatKey(chat), "on", strings.Join(chosen, ","))
+		pipe.PExpireAt(ctx, s.chatKey(chat), expiry(left, c.Sent))
 		pipe.ZRem(ctx, s.dueKey(), member(chat, id))
-		_, err := pipe.Exec(ctx)
-		return err
+		if _, err := pipe.Exec(ctx); err != nil {
+			return fmt.Errorf("cancel reminder: %w", err)
+		}
+		return nil
 	}
 	return ErrNotFound
 }

@@ -22,8 +22,9 @@ func TestEveryKindHasItsTexts(t *testing.T) {
 				}
 			}
 		}
-		// The letter's follow-up is never said at once: no rem_close_.
-		for _, id := range []string{"rem_short_letter", "rem_msg_letter", "rem_letter_scheduled", "rem_letter_already"} {
+		// The letter's follow-up is never said at once: no rem_close_. A
+		// reminder moved or removed by a new plan is told in one line.
+		for _, id := range []string{"rem_short_letter", "rem_msg_letter", "rem_letter_scheduled", "rem_letter_already", "rem_moved", "rem_removed"} {
 			if !c.Has(l.Code, id) {
 				t.Errorf("%s: no %s", l.Code, id)
 			}

@@ -33,6 +33,27 @@ func (f *Feature) lines(b *bot.Bot, lang string, items []Item) []flows.Part {
 	return out
 }
 
+// changeLines says, one line each, which of the person's reminders a
+// new plan moved (with the date it had) or removed. A reminder removed
+// because its deadline is now too close for one is followed by what to
+// do at once (close holds those deadlines).
+func (f *Feature) changeLines(b *bot.Bot, lang string, changes []Change, close []flows.Reminder) []flows.Part {
+	out := make([]flows.Part, 0, len(changes))
+	for _, c := range changes {
+		if c.Removed() {
+			out = append(out, flows.Part{ID: "rem_removed", Args: flows.Args{"On": c.Old.On, "What": what(b, lang, c.Old.Reminder)}})
+			for _, r := range close {
+				if r.Kind == c.Old.Kind {
+					out = append(out, flows.Part{ID: "rem_close_" + r.Kind, Args: args(r)})
+				}
+			}
+			continue
+		}
+		out = append(out, flows.Part{ID: "rem_moved", Args: flows.Args{"On": c.New.On, "Was": c.Old.On, "What": what(b, lang, c.New.Reminder)}})
+	}
+	return out
+}
+
 // closeParts says at once what is too close for a reminder.
 func closeParts(close []flows.Reminder) []flows.Part {
 	if len(close) == 0 {

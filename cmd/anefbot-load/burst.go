@@ -51,7 +51,7 @@ func seedBurst(ctx context.Context, rdb *redis.Client, prefix string, n int, due
 		go func() {
 			defer wg.Done()
 			for i := w; i < n; i += 8 {
-				if _, err := st.Sync(ctx, burstChats+int64(i), "fr", r, []string{r[0].Kind}, at, nil); err != nil {
+				if _, _, err := st.Sync(ctx, burstChats+int64(i), "fr", r, []string{r[0].Kind}, at, nil); err != nil {
 					errs <- err
 					return
 				}

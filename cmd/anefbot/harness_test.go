@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -72,19 +73,24 @@ func startBotWith(t *testing.T, b redistest.Backend, env map[string]string, chan
 		change(m)
 	}
 	go func() { h.done <- m.Run(ctx, nil); m.Close() }()
-	h.stop = func() {
-		cancel()
-		select {
-		case err := <-h.done:
-			if err != nil {
-				t.Errorf("bot stopped with: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("bot did not stop within 10s")
-		}
-	}
+	var once sync.Once
+	h.stop = func() { once.Do(func() { stopped(t, cancel, h.done) }) }
 	t.Cleanup(h.stop)
 	return h
+}
+
+// stopped cancels the bot's run and waits for it to return.
+func stopped(t *testing.T, cancel func(), done chan error) {
+	t.Helper()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("bot stopped with: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("bot did not stop within 10s")
+	}
 }
 
 // press presses the button whose label contains label on the latest

@@ -114,6 +114,12 @@ func (h *harness) t3Plan(p telegramtest.User, n int, filed string) (int, telegra
 	h.t.Helper()
 	h.api.PushText(p, "/start")
 	n, _ = h.waitFor(p, n, "What is your situation?")
+	return h.t3Branch(p, n, filed)
+}
+
+// t3Branch is t3Plan from the situation question, already shown.
+func (h *harness) t3Branch(p telegramtest.User, n int, filed string) (int, telegramtest.Sent) {
+	h.t.Helper()
 	h.press(p, "« attestation de dépôt »")
 	n, _ = h.waitFor(p, n, "end date of your residence permit")
 	h.api.PushText(p, "15/03/2027")
@@ -171,8 +177,16 @@ func TestTelegramRemindersForgedAndForget(t *testing.T) {
 		if got := scheduled(); got != 2 {
 			t.Fatalf("forged presses changed the schedule: %d left", got)
 		}
-		// The person corrects their filing date: the reminders follow.
+		// The person corrects their filing date: the reminders follow, and
+		// the person is told which moved.
 		n, _ = h.t3Plan(p, n, "25/11/2026")
+		var moved telegramtest.Sent
+		n, moved = h.waitFor(p, n, "Reminder moved")
+		for _, want := range []string{"now on 25/03/2027 (instead of 20/03/2027)", "now on 18/05/2027 (instead of 13/05/2027)"} {
+			if !strings.Contains(moved.Text, want) {
+				t.Errorf("the move is not told (%q):\n%s", want, moved.Text)
+			}
+		}
 		h.api.PushText(p, "/reminders")
 		n, list := h.waitFor(p, n, "Your reminders")
 		for _, want := range []string{"25/03/2027", "19/05/2027"} {
