@@ -16,7 +16,8 @@ func factsOf(answers map[string]string) flows.Facts {
 }
 
 var (
-	// An OQTF received on 20/11/2026: the court deadline is 20/12/2026.
+	// An OQTF received on 20/11/2026: the last day to go to court is
+	// Monday 21/12/2026 (a délai franc, anef.md §10.2).
 	oqtfFacts = factsOf(map[string]string{flows.KeyDecision: "2026-11-20", flows.KeyDecisionKind: flows.DecisionOQTF})
 	// A request filed on 20/11/2026 (another situation, after /restart).
 	filedFacts = factsOf(map[string]string{flows.KeyExpiry: "2027-03-15", flows.KeyFiled: "2026-11-20"})
@@ -46,17 +47,17 @@ func TestCourtReminderStaysWhenAnotherSituationIsAccepted(t *testing.T) {
 		ctx := context.Background()
 		st := NewStore(b.Client, b.Prefix)
 		const chat = 41
-		if items, _ := syncAll(ctx, t, st, chat, oqtfFacts); ids(items) != "dec_court-20261211" {
+		if items, _ := syncAll(ctx, t, st, chat, oqtfFacts); ids(items) != "dec_court-20261214" {
 			t.Fatalf("OQTF reminders: %s", ids(items))
 		}
 		// The other situation's plan is shown: its facts say nothing of
 		// the decision.
 		items, changes, err := st.Sync(ctx, chat, "en", flows.Reminders(filedFacts).Due, nil, at10, filedFacts.Informs)
-		if err != nil || len(changes) != 0 || ids(items) != "dec_court-20261211" {
+		if err != nil || len(changes) != 0 || ids(items) != "dec_court-20261214" {
 			t.Fatalf("plan of another situation: %s, changes %+v, %v", ids(items), changes, err)
 		}
 		items, changes = syncAll(ctx, t, st, chat, filedFacts)
-		if got := ids(items); got != "dec_court-20261211 refusal-20270320 recourse-20270513" || len(changes) != 0 {
+		if got := ids(items); got != "dec_court-20261214 refusal-20270320 recourse-20270514" || len(changes) != 0 {
 			t.Errorf("after accepting the other situation's reminders: %s, changes %+v", got, changes)
 		}
 		if n, _ := st.Scheduled(ctx); n != 3 {
@@ -64,7 +65,7 @@ func TestCourtReminderStaysWhenAnotherSituationIsAccepted(t *testing.T) {
 		}
 		// And back: the OQTF's plan again leaves the filing's reminders.
 		items, changes = syncAll(ctx, t, st, chat, oqtfFacts)
-		if got := ids(items); got != "dec_court-20261211 refusal-20270320 recourse-20270513" || len(changes) != 0 {
+		if got := ids(items); got != "dec_court-20261214 refusal-20270320 recourse-20270514" || len(changes) != 0 {
 			t.Errorf("back to the OQTF: %s, changes %+v", got, changes)
 		}
 	})
@@ -87,10 +88,10 @@ func TestSyncReportsWhatItMovedAndRemoved(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := ids(items); got != "dec_court-20261211 refusal-20270325 recourse-20270518" {
+		if got := ids(items); got != "dec_court-20261214 refusal-20270325 recourse-20270519" {
 			t.Errorf("after the corrected date: %s", got)
 		}
-		if got := changeList(changes); got != "refusal-20270320>refusal-20270325 recourse-20270513>recourse-20270518" {
+		if got := changeList(changes); got != "refusal-20270320>refusal-20270325 recourse-20270514>recourse-20270519" {
 			t.Errorf("changes: %s", got)
 		}
 
@@ -99,12 +100,12 @@ func TestSyncReportsWhatItMovedAndRemoved(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The refusal's court deadline (27/01/2027) replaces the OQTF's:
+		// The refusal's court deadline (28/01/2027) replaces the OQTF's:
 		// same kind, the person's decision changed — and they are told.
-		if got := changeList(changes); got != "dec_court-20261211>dec_court-20270120 refusal-20270325>- recourse-20270518>-" {
+		if got := changeList(changes); got != "dec_court-20261214>dec_court-20270121 refusal-20270325>- recourse-20270519>-" {
 			t.Errorf("changes: %s", got)
 		}
-		if got := ids(items); got != "dec_court-20270120" {
+		if got := ids(items); got != "dec_court-20270121" {
 			t.Errorf("pending: %s", got)
 		}
 		if n, _ := st.Scheduled(ctx); n != 1 {
@@ -148,7 +149,7 @@ func TestReplanTellsWhatMoved(t *testing.T) {
 			t.Fatal(err)
 		}
 		msg := sent.Last().Text
-		if !strings.Contains(msg, "Reminder moved") || !strings.Contains(msg, "now on 16/12/2026 (instead of 11/12/2026)") {
+		if !strings.Contains(msg, "Reminder moved") || !strings.Contains(msg, "now on 17/12/2026 (instead of 14/12/2026)") {
 			t.Errorf("the move is not told:\n%s", msg)
 		}
 	})
