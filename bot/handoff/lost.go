@@ -37,9 +37,15 @@ return v or ''
 `)
 
 // Discard removes an unreadable case from the queue, its holder and every
-// index; chat may be 0 when unknown. It returns the volunteer who held
-// it (0 if none).
+// index; chat may be 0 when unknown (it is looked up). It returns the
+// volunteer who held it (0 if none).
 func (s *Store) Discard(ctx context.Context, ref string, chat int64, langs []string) (int64, error) {
+	if chat == 0 {
+		var err error
+		if chat, err = s.ChatOf(ctx, ref); err != nil {
+			return 0, err
+		}
+	}
 	keys := []string{
 		s.key("case"), s.key("bychat"), s.key("owner"), s.key("relay"),
 		s.key("lease"), s.key("since"), s.key("notified"), s.key("told"),
