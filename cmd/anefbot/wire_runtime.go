@@ -15,6 +15,7 @@ import (
 	"github.com/anefbot/anefbot/bot"
 	"github.com/anefbot/anefbot/bot/intake"
 	"github.com/anefbot/anefbot/bot/outbox"
+	"github.com/anefbot/anefbot/bot/redisstore"
 	"github.com/anefbot/anefbot/bot/telegram"
 )
 
@@ -57,6 +58,9 @@ func setupRuntime(w *wiring) error {
 	rc := w.cfg.Runtime
 	w.rdb.AddHook(redisErrors{w.rt.metrics.redisErrors})
 	book := outbox.NewBook(w.rdb, w.cfg.RedisPrefix, w.cfg.SessionTTL)
+	// No mark for a chat without a session: after /forget nothing about
+	// the person is written back, whatever Telegram answers later.
+	book.Anchor = redisstore.New(w.rdb, redisstore.WithPrefix(w.cfg.RedisPrefix)).Key
 	w.unreachable = book.Unreachable
 	gate := intake.New(w.rdb, intake.Options{
 		Prefix: w.cfg.RedisPrefix, Lease: rc.ChatLease,
