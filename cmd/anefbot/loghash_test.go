@@ -112,3 +112,15 @@ func TestWebhookSecretRule(t *testing.T) {
 		}
 	}
 }
+
+// A LOG_HASH_KEY too short to keep hashes secret is refused at start-up,
+// without being printed.
+func TestLogHashKeyTooShort(t *testing.T) {
+	_, err := LoadConfig(envOf(map[string]string{"LOG_HASH_KEY": "tiny-secret"}))
+	if err == nil || !strings.Contains(err.Error(), "LOG_HASH_KEY") || strings.Contains(err.Error(), "tiny-secret") {
+		t.Errorf("LOG_HASH_KEY=tiny-secret: err = %v", err)
+	}
+	if _, err := LoadConfig(envOf(map[string]string{"LOG_HASH_KEY": "sixteen-chars-ok"})); err != nil {
+		t.Errorf("a 16-character key refused: %v", err)
+	}
+}
