@@ -55,7 +55,10 @@ func TestKeyLostWithoutOldKey(t *testing.T) {
 
 		before := startBot(t, b, env)
 		var n1, n2, n3 int
-		before.walkTo(p1, testStore(t, b, rotationKeyA), flows.Plan, "t3")
+		before.act(p1, func() { before.api.PushText(p1, "/restart") }) // a session, sealed with A
+		if raw := rawSession(t, b, p1.ID)["d"]; !strings.HasPrefix(raw, "\x00ae1") {
+			t.Fatalf("the session is not sealed: %q", raw)
+		}
 		n1 = len(before.api.Messages(p1.ID))
 		old1 := before.askHuman(p1, &n1)
 		old2 := before.askHuman(p2, &n2)
