@@ -94,6 +94,10 @@ type Out struct {
 	// (reminders, broadcasts): the outbox sends replies to people who are
 	// typing first.
 	Background bool
+	// Erased marks the answer to /forget, sent once everything about the
+	// person is erased: whatever Telegram answers (a 403 included), the
+	// sender must write nothing about the chat.
+	Erased bool
 }
 
 // Document is a file sent to the person (a letter, a calendar).

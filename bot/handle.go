@@ -37,6 +37,10 @@ type Config struct {
 	Effects map[string]EffectFunc
 	// Middlewares wrap Handle, the first outermost.
 	Middlewares []Middleware
+	// Lost, when set, counts a record found unreadable (sealed with a key
+	// no longer configured) and treated as lost; kind is "session",
+	// "case" or "draft". A metric, shared with the features.
+	Lost func(kind string)
 }
 
 // Bot handles updates. It is safe for concurrent use, but updates of one
@@ -139,9 +143,12 @@ func (b *Bot) converse(ctx context.Context, u Update) error {
 	if !ok {
 		return b.unsupported(ctx, u)
 	}
-	res, err := b.step(ctx, u.ChatID, in)
+	res, lost, err := b.step(ctx, u.ChatID, in)
 	if err != nil {
 		return err
+	}
+	if lost {
+		res.Replies = append([]flows.Reply{b.lostSession(u)}, res.Replies...)
 	}
 	if err := b.Reply(ctx, u.ChatID, res.Session.Lang, res.Replies); err != nil {
 		return err
@@ -151,29 +158,45 @@ func (b *Bot) converse(ctx context.Context, u Update) error {
 }
 
 // step loads, steps and saves, retrying on a concurrent change: the loser
-// of a race recomputes on the fresh state, so no update is lost.
-func (b *Bot) step(ctx context.Context, chatID int64, in flows.Input) (flows.Result, error) {
+// of a race recomputes on the fresh state, so no update is lost. lost
+// reports that the stored session could not be read and was replaced:
+// the replacement is saved even when the step changed nothing, so the
+// person is told once.
+func (b *Bot) step(ctx context.Context, chatID int64, in flows.Input) (res flows.Result, lost bool, err error) {
 	for attempt := 1; ; attempt++ {
 		s, err := b.cfg.Store.Load(ctx, chatID)
 		if err != nil {
-			return flows.Result{}, fmt.Errorf("load session: %w", err)
+			return flows.Result{}, false, fmt.Errorf("load session: %w", err)
 		}
+		lost, s.Lost = s.Lost, false
 		res := b.cfg.Engine.Step(s, in)
-		if !res.Changed {
-			return res, nil
+		res.Session.Lost = false
+		if !res.Changed && !lost {
+			return res, false, nil
 		}
 		v, err := b.cfg.Store.Save(ctx, chatID, res.Session)
 		if err == nil {
 			res.Session.Version = v
 			b.log.Debug("step", "chat", ChatHash(chatID), "session", res.Session)
-			return res, nil
+			return res, lost, nil
 		}
 		if !errors.Is(err, ErrConflict) || attempt == maxAttempts {
-			return flows.Result{}, fmt.Errorf("save session: %w", err)
+			return flows.Result{}, false, fmt.Errorf("save session: %w", err)
 		}
 		// Spread the losers out so they do not collide again at once.
 		time.Sleep(time.Duration(rand.Int64N(int64(attempt)*int64(time.Millisecond)) + 1))
 	}
+}
+
+// lostSession is the word to a person whose saved conversation could not
+// be read (its key is gone): said once, before the answer to what they
+// sent, which starts afresh.
+func (b *Bot) lostSession(u Update) flows.Reply {
+	if b.cfg.Lost != nil {
+		b.cfg.Lost("session")
+	}
+	b.log.Warn("unreadable session replaced", "chat", ChatHash(u.ChatID))
+	return flows.Reply{Parts: []flows.Part{{ID: "lost_session"}}}
 }
 
 func (b *Bot) runEffects(ctx context.Context, chatID int64, res flows.Result) {

@@ -32,6 +32,10 @@ type Session struct {
 	Seq int `json:"q,omitempty"`
 	// Updated is when the session last changed (Unix seconds).
 	Updated int64 `json:"u,omitempty"`
+	// Lost is set by a store when the saved session could not be read
+	// (sealed with a key no longer configured) and this empty one stands
+	// in for it, so that the person can be told. It is never saved.
+	Lost bool `json:"-"`
 }
 
 // IsNew reports whether the person has never talked to the bot (or erased

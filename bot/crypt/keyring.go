@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -39,6 +40,7 @@ var (
 type key struct {
 	id   [idSize]byte
 	aead cipher.AEAD
+	raw  []byte // for Derive only; never printed
 }
 
 // Keyring seals with its current key and opens with any of its keys. It
@@ -63,7 +65,7 @@ func NewKeyring(current []byte, old ...[]byte) (*Keyring, error) {
 		if err != nil {
 			return nil, fmt.Errorf("gcm: %w", err)
 		}
-		k.keys = append(k.keys, key{id: fingerprint(raw), aead: aead})
+		k.keys = append(k.keys, key{id: fingerprint(raw), aead: aead, raw: append([]byte(nil), raw...)})
 	}
 	return k, nil
 }
@@ -176,6 +178,21 @@ func (k *Keyring) Current() string {
 		return ""
 	}
 	return fmt.Sprintf("%x", k.keys[0].id)
+}
+
+// Derive returns a 32-byte key for another purpose, named by label,
+// derived from the current key with HKDF-SHA256: the derived key reveals
+// nothing of the data key, and two purposes never share a key. Replicas
+// with the same DATA_KEY derive the same key. A nil ring returns nil.
+func (k *Keyring) Derive(label string) []byte {
+	if k == nil {
+		return nil
+	}
+	out, err := hkdf.Key(sha256.New, k.keys[0].raw, nil, "anefbot:"+label, KeySize)
+	if err != nil {
+		panic("crypt: hkdf: " + err.Error()) // only for lengths HKDF cannot give
+	}
+	return out
 }
 
 func additional(head, aad []byte) []byte {

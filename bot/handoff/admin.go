@@ -202,7 +202,7 @@ func (s *Service) manage(ctx context.Context, b *bot.Bot, chat int64, lang, verb
 // dropVolunteer returns the case a volunteer holds to the queue, telling
 // the person, and deletes the volunteer.
 func (s *Service) dropVolunteer(ctx context.Context, b *bot.Bot, id int64) error {
-	c, err := s.held(ctx, id)
+	c, err := s.held(ctx, b, id)
 	if err != nil && !errors.Is(err, ErrNoCase) {
 		return err
 	}

@@ -119,6 +119,9 @@ func (s *Store) Release(ctx context.Context, vol int64, c Case) error {
 type Expired struct {
 	Case      Case
 	Volunteer int64
+	// Lost: the case cannot be read (only Case.Ref is set); it is left
+	// for the caller to discard.
+	Lost bool
 }
 
 // ExpireLeases returns to the queue every taken case whose volunteer was
@@ -134,6 +137,10 @@ func (s *Store) ExpireLeases(ctx context.Context, now time.Time) ([]Expired, err
 		c, err := s.Get(ctx, ref)
 		if errors.Is(err, ErrNoCase) {
 			s.rdb.ZRem(ctx, s.key("lease"), ref)
+			continue
+		}
+		if errors.Is(err, ErrUnreadable) {
+			out = append(out, Expired{Case: Case{Ref: ref}, Lost: true})
 			continue
 		}
 		if err != nil {

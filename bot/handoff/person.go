@@ -55,7 +55,7 @@ func (s *Service) askConsent(ctx context.Context, b *bot.Bot, chat int64, langCo
 		return err
 	}
 	if r.Own != "" {
-		return s.status(ctx, b, r.Own)
+		return s.status(ctx, b, chat, langCode, r.Own)
 	}
 	c, err := s.preview(ctx, b, chat, langCode, r.Dep)
 	if err != nil {
@@ -91,7 +91,7 @@ func (s *Service) consent(ctx context.Context, b *bot.Bot, chat int64, langCode 
 		return err
 	}
 	if !created {
-		return s.status(ctx, b, ref)
+		return s.status(ctx, b, chat, langCode, ref)
 	}
 	s.log.Info("case opened", "chat", bot.ChatHash(chat), "lang", c.Lang, "urgent", c.Urgent)
 	if err := s.queued(ctx, b, c, "handoff_queued"); err != nil {
@@ -101,8 +101,11 @@ func (s *Service) consent(ctx context.Context, b *bot.Bot, chat int64, langCode 
 }
 
 // status tells the person where their case stands.
-func (s *Service) status(ctx context.Context, b *bot.Bot, ref string) error {
+func (s *Service) status(ctx context.Context, b *bot.Bot, chat int64, langCode, ref string) error {
 	c, err := s.st.Get(ctx, ref)
+	if errors.Is(err, ErrUnreadable) {
+		return s.lost(ctx, b, ref, loss{chat: chat, langCode: langCode, person: true, holder: true})
+	}
 	if err != nil {
 		return err
 	}
@@ -210,6 +213,9 @@ func (s *Service) cancel(ctx context.Context, b *bot.Bot, chat int64, langCode s
 		return false, err
 	}
 	c, err := s.st.Get(ctx, r.Own)
+	if errors.Is(err, ErrUnreadable) {
+		return true, s.lost(ctx, b, r.Own, loss{chat: chat, langCode: langCode, person: true, holder: true})
+	}
 	if err != nil {
 		return true, err
 	}
@@ -241,7 +247,7 @@ func (s *Service) relay(ctx context.Context, b *bot.Bot, u bot.Update, text stri
 	case r.Held != "":
 		return true, s.toPerson(ctx, b, u.UserID, r.Held, text)
 	case r.Own != "":
-		return s.fromPerson(ctx, b, u.ChatID, r.Own, text)
+		return s.fromPerson(ctx, b, u.ChatID, u.LangCode, r.Own, text)
 	case r.Dep == depAsked:
 		return s.answerDep(ctx, b, u.ChatID, u.LangCode, text)
 	}
@@ -252,6 +258,9 @@ func (s *Service) relay(ctx context.Context, b *bot.Bot, u bot.Update, text stri
 // hold, under the volunteer's chosen name only.
 func (s *Service) toPerson(ctx context.Context, b *bot.Bot, vol int64, ref, text string) error {
 	c, err := s.st.Get(ctx, ref)
+	if errors.Is(err, ErrUnreadable) {
+		return s.lost(ctx, b, ref, loss{person: true, holder: true})
+	}
 	if err != nil {
 		return err
 	}
@@ -265,8 +274,11 @@ func (s *Service) toPerson(ctx context.Context, b *bot.Bot, vol int64, ref, text
 // fromPerson relays to the holder, or keeps the text as a detail while the
 // case waits. A person answering a date question of a new diagnosis is
 // left to the conversation.
-func (s *Service) fromPerson(ctx context.Context, b *bot.Bot, chat int64, ref, text string) (bool, error) {
+func (s *Service) fromPerson(ctx context.Context, b *bot.Bot, chat int64, langCode, ref, text string) (bool, error) {
 	c, err := s.st.Get(ctx, ref)
+	if errors.Is(err, ErrUnreadable) {
+		return true, s.lost(ctx, b, ref, loss{chat: chat, langCode: langCode, person: true, holder: true})
+	}
 	if err != nil {
 		return false, err
 	}

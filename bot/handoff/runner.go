@@ -80,6 +80,12 @@ func (s *Service) Tick(ctx context.Context, b *bot.Bot) error {
 		return err
 	}
 	for _, e := range expired {
+		if e.Lost {
+			if err := s.lost(ctx, b, e.Case.Ref, loss{person: true, holder: true, bg: true}); err != nil {
+				return err
+			}
+			continue
+		}
 		s.tellVolunteer(ctx, b, e.Volunteer, "handoff_vol_lease_ended", flows.Args{"Ref": e.Case.Ref, "Count": int(s.cfg.Lease.Minutes())})
 		if err := s.backInQueue(ctx, b, e.Case, "handoff_lease_person"); err != nil {
 			s.log.Warn("tell person", "chat", bot.ChatHash(e.Case.Chat), "err", err)
@@ -105,6 +111,9 @@ func (s *Service) watch(ctx context.Context, b *bot.Bot, ref string, now time.Ti
 	c, err := s.st.Get(ctx, ref)
 	if errors.Is(err, ErrNoCase) {
 		return nil
+	}
+	if errors.Is(err, ErrUnreadable) {
+		return s.lost(ctx, b, ref, loss{person: true, bg: true})
 	}
 	if err != nil {
 		return err
@@ -164,7 +173,7 @@ func (s *Service) Forgetter(bot func() *bot.Bot) func(ctx context.Context, chat 
 			return nil, err
 		}
 		if r.Own != "" {
-			if err := s.forgetCase(ctx, b, r.Own); err != nil {
+			if err := s.forgetCase(ctx, b, chat, r.Own); err != nil {
 				return erased, err
 			}
 			erased = append(erased, "handoff_forgot_case")
@@ -179,10 +188,15 @@ func (s *Service) Forgetter(bot func() *bot.Bot) func(ctx context.Context, chat 
 	}
 }
 
-func (s *Service) forgetCase(ctx context.Context, b *bot.Bot, ref string) error {
+func (s *Service) forgetCase(ctx context.Context, b *bot.Bot, chat int64, ref string) error {
 	c, err := s.st.Get(ctx, ref)
 	if errors.Is(err, ErrNoCase) {
 		return nil
+	}
+	if errors.Is(err, ErrUnreadable) {
+		// Erased all the same: nothing of it can be read, everything
+		// pointing at it goes; the person hears it in /forget's answer.
+		return s.lost(ctx, b, ref, loss{chat: chat, holder: true})
 	}
 	if err != nil {
 		return err

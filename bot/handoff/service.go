@@ -45,6 +45,8 @@ type Config struct {
 	Username func() string
 	Clock    bot.Clock
 	Logger   *slog.Logger
+	// Lost, when set, counts a case found unreadable (bot.Config.Lost).
+	Lost func(kind string)
 }
 
 // Service is the handoff feature: a middleware for commands, buttons and

@@ -67,12 +67,12 @@ func (s *Store) decode(ref string, data []byte) (Case, error) {
 	if s.Sealer != nil {
 		var err error
 		if data, err = s.Sealer.Open(data, []byte("case:"+ref)); err != nil {
-			return Case{}, fmt.Errorf("open case: %w", err)
+			return Case{}, fmt.Errorf("open case: %w: %w", ErrUnreadable, err)
 		}
 	}
 	var c Case
 	if err := json.Unmarshal(data, &c); err != nil {
-		return Case{}, fmt.Errorf("decode case: %w", err)
+		return Case{}, fmt.Errorf("decode case: %w: %w", ErrUnreadable, err)
 	}
 	return c, nil
 }
@@ -269,8 +269,8 @@ func (s *Store) Waiting(ctx context.Context, langs []string, n int) ([]Case, err
 	out := make([]Case, 0, len(items))
 	for _, it := range items {
 		c, err := s.Get(ctx, it.ref)
-		if errors.Is(err, ErrNoCase) {
-			continue
+		if errors.Is(err, ErrNoCase) || errors.Is(err, ErrUnreadable) {
+			continue // an unreadable case is never listed; the runner discards it
 		}
 		if err != nil {
 			return nil, err

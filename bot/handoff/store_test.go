@@ -287,3 +287,68 @@ func TestNotifiedKeptApart(t *testing.T) {
 		}
 	})
 }
+
+// A case sealed with a key the store no longer has is unreadable, never
+// listed, found back from its chat, and discarded with every trace of it
+// (held by a volunteer or waiting), the readable cases untouched.
+func TestUnreadableCaseDiscarded(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		ctx := context.Background()
+		ringA, _ := crypt.NewKeyring(bytes.Repeat([]byte{1}, 32))
+		ringB, _ := crypt.NewKeyring(bytes.Repeat([]byte{2}, 32))
+		before := NewStore(b.Client, b.Prefix)
+		before.Sealer = ringA
+		open(t, before, newCase("H-OLD01", 7001, "fr", false, t0), newCase("H-OLD02", 7002, "fr", false, t0.Add(time.Minute)))
+		if _, err := before.Take(ctx, 9001, []string{"fr"}, "H-OLD02", t0, t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		s := NewStore(b.Client, b.Prefix)
+		s.Sealer = ringB
+		open(t, s, newCase("H-NEW01", 7003, "fr", false, t0.Add(2*time.Minute)))
+
+		if _, err := s.Get(ctx, "H-OLD01"); !errors.Is(err, ErrUnreadable) {
+			t.Fatalf("Get of a case sealed with another key: %v", err)
+		}
+		waiting, err := s.Waiting(ctx, []string{"fr"}, 10)
+		if err != nil || len(waiting) != 1 || waiting[0].Ref != "H-NEW01" {
+			t.Fatalf("Waiting = %+v, %v; want only H-NEW01", waiting, err)
+		}
+		if chat, err := s.ChatOf(ctx, "H-OLD02"); err != nil || chat != 7002 {
+			t.Fatalf("ChatOf = %d, %v", chat, err)
+		}
+		for ref, want := range map[string]int64{"H-OLD01": 0, "H-OLD02": 9001} {
+			holder, err := s.Discard(ctx, ref, 0, []string{"en", "fr"})
+			if err != nil || holder != want {
+				t.Errorf("Discard(%s) = %d, %v; want holder %d", ref, holder, err, want)
+			}
+		}
+		keys, err := b.Keys(ctx, b.Prefix+"*")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys {
+			if v := textOf(ctx, b, k); strings.Contains(v, "H-OLD") || strings.Contains(v, "7001") || strings.Contains(v, "7002") {
+				t.Errorf("%s still points at a discarded case", k)
+			}
+		}
+		if c, err := s.Get(ctx, "H-NEW01"); err != nil || c.Chat != 7003 {
+			t.Errorf("the readable case: %+v, %v", c, err)
+		}
+		if r, _ := s.RouteOf(ctx, 9001); r.Held != "" {
+			t.Errorf("the volunteer still holds %s", r.Held)
+		}
+	})
+}
+
+// textOf is a key's fields, members and values as text.
+func textOf(ctx context.Context, b redistest.Backend, k string) string {
+	switch b.Client.Type(ctx, k).Val() {
+	case "hash":
+		return fmt.Sprint(b.Client.HGetAll(ctx, k).Val())
+	case "zset":
+		return fmt.Sprint(b.Client.ZRange(ctx, k, 0, -1).Val())
+	case "string":
+		return b.Client.Get(ctx, k).Val()
+	}
+	return ""
+}

@@ -118,19 +118,15 @@ func (s *Service) take(ctx context.Context, b *bot.Bot, user, chat int64, ref st
 		return b.Say(ctx, v.ID, lang, "handoff_vol_paused", nil)
 	}
 	now := s.cfg.Clock()
-	got, err := s.st.Take(ctx, v.ID, v.Langs, strings.ToUpper(strings.TrimSpace(ref)), now, now.Add(s.cfg.Lease))
+	c, err := s.takeReadable(ctx, b, v, strings.ToUpper(strings.TrimSpace(ref)), now)
 	switch {
 	case errors.Is(err, ErrBusy):
-		return b.Say(ctx, v.ID, lang, "handoff_vol_busy", flows.Args{"Ref": got})
+		return b.Say(ctx, v.ID, lang, "handoff_vol_busy", flows.Args{"Ref": c.Ref})
 	case errors.Is(err, ErrEmpty):
 		return b.Say(ctx, v.ID, lang, "handoff_queue_empty", nil)
 	case errors.Is(err, ErrNoCase):
 		return b.Say(ctx, v.ID, lang, "handoff_take_gone", flows.Args{"Ref": ref})
 	case err != nil:
-		return err
-	}
-	c, err := s.st.Get(ctx, got)
-	if err != nil {
 		return err
 	}
 	s.log.Info("case taken", "chat", bot.ChatHash(c.Chat), "lang", c.Lang)
@@ -140,8 +136,37 @@ func (s *Service) take(ctx context.Context, b *bot.Bot, user, chat int64, ref st
 	return b.Say(ctx, c.Chat, c.Lang, "handoff_joined", flows.Args{"Name": s.name(b, c.Lang, v), "Ref": c.Ref})
 }
 
-// held returns the case a volunteer holds, or ErrNoCase.
-func (s *Service) held(ctx context.Context, vol int64) (Case, error) {
+// maxLostInARow bounds how many unreadable cases one /take discards
+// before it gives up (and the volunteer is told the queue is empty).
+const maxLostInARow = 20
+
+// takeReadable takes a case as Store.Take does, and reads it. A case
+// that cannot be read is never handed over: it is discarded (the person
+// told) and the next one taken. For ErrBusy the Case holds only the
+// reference of the case the volunteer holds.
+func (s *Service) takeReadable(ctx context.Context, b *bot.Bot, v Volunteer, ref string, now time.Time) (Case, error) {
+	for range maxLostInARow {
+		got, err := s.st.Take(ctx, v.ID, v.Langs, ref, now, now.Add(s.cfg.Lease))
+		if err != nil {
+			return Case{Ref: got}, err
+		}
+		c, err := s.st.Get(ctx, got)
+		if !errors.Is(err, ErrUnreadable) {
+			return c, err
+		}
+		if err := s.lost(ctx, b, got, loss{person: true}); err != nil {
+			return Case{}, err
+		}
+		if ref != "" {
+			return Case{}, ErrNoCase // the case named is gone
+		}
+	}
+	return Case{}, ErrEmpty
+}
+
+// held returns the case a volunteer holds, or ErrNoCase. A held case
+// that cannot be read is discarded (the person told) and is no case.
+func (s *Service) held(ctx context.Context, b *bot.Bot, vol int64) (Case, error) {
 	r, err := s.st.RouteOf(ctx, vol)
 	if err != nil {
 		return Case{}, err
@@ -149,7 +174,14 @@ func (s *Service) held(ctx context.Context, vol int64) (Case, error) {
 	if r.Held == "" {
 		return Case{}, ErrNoCase
 	}
-	return s.st.Get(ctx, r.Held)
+	c, err := s.st.Get(ctx, r.Held)
+	if errors.Is(err, ErrUnreadable) {
+		if err := s.lost(ctx, b, r.Held, loss{person: true}); err != nil {
+			return Case{}, err
+		}
+		return Case{}, ErrNoCase
+	}
+	return c, err
 }
 
 // done closes the volunteer's case with an outcome, or asks for one.
@@ -158,7 +190,7 @@ func (s *Service) done(ctx context.Context, b *bot.Bot, user, chat int64, arg st
 	if !ok {
 		return err
 	}
-	c, err := s.held(ctx, v.ID)
+	c, err := s.held(ctx, b, v.ID)
 	if errors.Is(err, ErrNoCase) {
 		return b.Say(ctx, v.ID, lang, "handoff_vol_no_case", nil)
 	}
@@ -189,7 +221,7 @@ func (s *Service) done(ctx context.Context, b *bot.Bot, user, chat int64, arg st
 // release hands the case back to the queue with the volunteer's note for
 // the next one; the person is told and other volunteers notified.
 func (s *Service) release(ctx context.Context, b *bot.Bot, v Volunteer, lang, note string) error {
-	c, err := s.held(ctx, v.ID)
+	c, err := s.held(ctx, b, v.ID)
 	if errors.Is(err, ErrNoCase) {
 		return b.Say(ctx, v.ID, lang, "handoff_vol_no_case", nil)
 	}
@@ -239,7 +271,7 @@ func (s *Service) setStatus(ctx context.Context, b *bot.Bot, v Volunteer, lang, 
 }
 
 func (s *Service) showHeld(ctx context.Context, b *bot.Bot, v Volunteer, lang string) error {
-	c, err := s.held(ctx, v.ID)
+	c, err := s.held(ctx, b, v.ID)
 	if errors.Is(err, ErrNoCase) {
 		return b.Say(ctx, v.ID, lang, "handoff_vol_no_case", nil)
 	}

@@ -77,11 +77,18 @@ func (s *Store) Key(chatID int64) string {
 // started, produced, cancelled or expired). A draft the intake gate read
 // ahead for this update is taken from its Unit, once: a second Load reads
 // Redis, where the update's own saves went.
+//
+// A draft that cannot be opened (sealed with a key no longer configured)
+// is deleted and reported once, as ErrDraftLost: the person is told and
+// starts the letter again; the next Load finds no draft.
 func (s *Store) Load(ctx context.Context, chatID int64) (d Draft, ok bool, err error) {
 	key := s.Key(chatID)
 	if un := intake.For(ctx, chatID); un != nil {
 		if m, found := un.Get(draftKey(key)); found {
 			un.Forget(draftKey(key))
+			if m.(draftMemo).lost {
+				return Draft{}, false, s.drop(ctx, key)
+			}
 			return m.(draftMemo).d, m.(draftMemo).ok, nil
 		}
 	}
@@ -92,25 +99,39 @@ func (s *Store) Load(ctx context.Context, chatID int64) (d Draft, ok bool, err e
 	if err != nil {
 		return Draft{}, false, fmt.Errorf("load letter draft: %w", err)
 	}
-	d, ok = s.decode(key, data)
+	d, ok, lost := s.decode(key, data)
+	if lost {
+		return Draft{}, false, s.drop(ctx, key)
+	}
 	return d, ok, nil
 }
 
-// decode opens and reads a stored draft; false when it cannot be read.
-func (s *Store) decode(key string, data []byte) (d Draft, ok bool) {
+// ErrDraftLost is returned, once, for a draft that could not be opened.
+var ErrDraftLost = errors.New("letter draft unreadable")
+
+// drop deletes an unreadable draft and returns ErrDraftLost.
+func (s *Store) drop(ctx context.Context, key string) error {
+	if err := s.rdb.Del(ctx, key).Err(); err != nil {
+		return fmt.Errorf("delete unreadable letter draft: %w", err)
+	}
+	return ErrDraftLost
+}
+
+// decode opens and reads a stored draft; ok is false when it cannot be
+// read, lost when that is because it cannot be opened.
+func (s *Store) decode(key string, data []byte) (d Draft, ok, lost bool) {
 	if s.sealer != nil {
 		var err error
 		if data, err = s.sealer.Open(data, []byte(key)); err != nil {
-			// Sealed with a key no longer configured: the draft is lost,
-			// the person starts the letter again.
-			return Draft{}, false
+			// Sealed with a key no longer configured: the draft is lost.
+			return Draft{}, false, true
 		}
 	}
 	if err := json.Unmarshal(data, &d); err != nil {
 		// A draft written by an incompatible version: start again.
-		return Draft{}, false
+		return Draft{}, false, false
 	}
-	return d, true
+	return d, true, false
 }
 
 // draftKey names a chat's draft in an intake Unit; draftMemo is what it
@@ -121,6 +142,7 @@ type draftMemo struct {
 	d      Draft
 	ok     bool // d was read
 	exists bool // a draft is stored, readable or not
+	lost   bool // it is stored but cannot be opened
 }
 
 // preload reads the chat's draft in the intake gate's pipeline.
@@ -134,8 +156,8 @@ func (s *Store) preload(ctx context.Context, pipe redis.Pipeliner, chatID int64)
 		case errors.Is(err, redis.Nil):
 			un.Put(draftKey(key), draftMemo{})
 		case err == nil:
-			d, ok := s.decode(key, data)
-			un.Put(draftKey(key), draftMemo{d: d, ok: ok, exists: true})
+			d, ok, lost := s.decode(key, data)
+			un.Put(draftKey(key), draftMemo{d: d, ok: ok, exists: true, lost: lost})
 		}
 	}
 }

@@ -2,6 +2,7 @@ package letters
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -32,6 +33,8 @@ type FollowUp func(ctx context.Context, chatID int64, lang, letterID string, sen
 type Service struct {
 	store    *Store
 	followUp FollowUp
+	// Lost, when set, counts a draft found unreadable (a metric).
+	Lost func()
 }
 
 // NewService returns a Service over store; followUp may be nil.
@@ -45,6 +48,21 @@ func (s *Service) Offer() flows.Offer {
 	return flows.Offer{ID: OfferID, Label: "letters_btn_offer", Show: func(plan string, f flows.Facts) bool {
 		return len(For(plan, f)) > 0
 	}}
+}
+
+// lost tells the person, once, that the letter they were preparing could
+// not be read again (its key is gone) and is lost; the store has deleted
+// it, so what they do next starts afresh.
+func (s *Service) lost(ctx context.Context, b *bot.Bot, u bot.Update) error {
+	if s.Lost != nil {
+		s.Lost()
+	}
+	b.Logger().Warn("unreadable letter draft dropped", "chat", bot.ChatHash(u.ChatID))
+	lang, err := b.Lang(ctx, u.ChatID, u.LangCode)
+	if err != nil {
+		return err
+	}
+	return b.Say(ctx, u.ChatID, lang, "lost_draft", nil)
 }
 
 // Forget erases the chat's letter in preparation, for /forget.
@@ -214,6 +232,9 @@ func (s *Service) message(ctx context.Context, b *bot.Bot, u bot.Update, next bo
 		return next(ctx, u)
 	}
 	d, ok, err := s.store.Load(ctx, u.ChatID)
+	if errors.Is(err, ErrDraftLost) {
+		return s.lost(ctx, b, u)
+	}
 	if err != nil {
 		return err
 	}
@@ -235,6 +256,9 @@ func (s *Service) press(ctx context.Context, b *bot.Bot, u bot.Update) error {
 		return s.remind(ctx, b, u, id)
 	}
 	d, found, err := s.store.Load(ctx, u.ChatID)
+	if errors.Is(err, ErrDraftLost) {
+		return s.lost(ctx, b, u)
+	}
 	if err != nil {
 		return err
 	}

@@ -35,10 +35,18 @@ var now = time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
 func newPerson(t *testing.T, be redistest.Backend) *person { return newPersonKeys(t, be, nil) }
 
 func newPersonKeys(t *testing.T, be redistest.Backend, keys letters.Sealer) *person {
+	return newPersonWith(t, be, keys, nil)
+}
+
+// newPersonWith is newPersonKeys with a change to the service first.
+func newPersonWith(t *testing.T, be redistest.Backend, keys letters.Sealer, change func(*letters.Service)) *person {
 	t.Helper()
 	cat, g, _ := bottest.Parts(t)
 	store := letters.NewStore(be.Client, be.Prefix, 0, keys)
 	svc := letters.NewService(store, nil)
+	if change != nil {
+		change(svc)
+	}
 	opts := flows.Options{Offers: []flows.Offer{svc.Offer()}}
 	for _, l := range locales.Languages {
 		opts.Languages = append(opts.Languages, flows.Language{Code: l.Code, Name: l.Name})
@@ -295,4 +303,45 @@ func TestDiagnosisDatesFillTheLetter(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A draft sealed with a key the bot no longer has is lost, not a trap:
+// the person is told once, the draft is deleted, and what they type next
+// goes on as without a draft.
+func TestDraftWithLostKey(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
+		ringA, _ := crypt.NewKeyring(bytes.Repeat([]byte{7}, 32))
+		ringB, _ := crypt.NewKeyring(bytes.Repeat([]byte{8}, 32))
+		before := newPersonKeys(t, be, ringA)
+		before.toLetters()
+		before.press("solution de substitution")
+		before.want("Your first name")
+
+		var lost int
+		p := newPersonWith(t, be, ringB, func(svc *letters.Service) { svc.Lost = func() { lost++ } })
+		p.text("Ana Lima")
+		p.want(lostDraft(t))
+		if n := be.Client.Exists(context.Background(), p.store.Key(chat)).Val(); n != 0 {
+			t.Error("the unreadable draft is still stored")
+		}
+		p.text("Ana Lima")
+		for _, m := range p.sent.All()[p.seen:] {
+			if strings.Contains(m.Text, lostDraft(t)) {
+				t.Errorf("told twice: %q", m.Text)
+			}
+		}
+		if lost != 1 {
+			t.Errorf("counted %d lost drafts, want 1", lost)
+		}
+	})
+}
+
+func lostDraft(t *testing.T) string {
+	t.Helper()
+	cat, _, _ := bottest.Parts(t)
+	s, err := cat.Text("en", "lost_draft", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -18,6 +18,11 @@ type Book struct {
 	rdb    redis.UniversalClient
 	prefix string
 	ttl    time.Duration
+	// Anchor, when set, names the key whose presence means the bot keeps
+	// something about the person (their session, under the same hash
+	// tag): a chat without it is not marked. So a 403 that comes back
+	// after /forget erased everything writes nothing about the person.
+	Anchor func(chatID int64) string
 }
 
 // NewBook returns a Book keeping marks for ttl (a mark older than that is
@@ -31,9 +36,23 @@ func (b *Book) Key(chatID int64) string {
 	return b.prefix + "{c:" + strconv.FormatInt(chatID, 10) + "}:unreachable"
 }
 
-// Mark records the chat as unreachable.
+// markScript sets the mark only while the anchor key exists.
+// KEYS[1] mark, KEYS[2] anchor; ARGV[1] TTL in ms.
+var markScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+return 1`)
+
+// Mark records the chat as unreachable; with an Anchor, only while the
+// person's anchor key exists.
 func (b *Book) Mark(ctx context.Context, chatID int64) error {
-	if err := b.rdb.Set(ctx, b.Key(chatID), "1", b.ttl).Err(); err != nil {
+	var err error
+	if b.Anchor != nil {
+		err = markScript.Run(ctx, b.rdb, []string{b.Key(chatID), b.Anchor(chatID)}, b.ttl.Milliseconds()).Err()
+	} else {
+		err = b.rdb.Set(ctx, b.Key(chatID), "1", b.ttl).Err()
+	}
+	if err != nil {
 		return fmt.Errorf("mark unreachable: %w", err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -32,6 +33,29 @@ func TestBook(t *testing.T) {
 		}
 		if gone, _ := book.Unreachable(ctx, 42); gone {
 			t.Error("cleared chat still unreachable")
+		}
+	})
+}
+
+// With an anchor (the person's session), a chat is marked only while the
+// person has one: after /forget, a 403 writes nothing about them.
+func TestBookAnchor(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		ctx := context.Background()
+		book := NewBook(b.Client, b.Prefix, time.Hour)
+		book.Anchor = func(chat int64) string { return b.Prefix + "{c:" + strconv.FormatInt(chat, 10) + "}:s" }
+		if err := book.Mark(ctx, 42); err != nil {
+			t.Fatal(err)
+		}
+		if n := b.Client.Exists(ctx, book.Key(42)).Val(); n != 0 {
+			t.Fatal("a chat without a session was marked")
+		}
+		b.Client.HSet(ctx, book.Anchor(42), "v", 1)
+		if err := book.Mark(ctx, 42); err != nil {
+			t.Fatal(err)
+		}
+		if gone, _ := book.Unreachable(ctx, 42); !gone {
+			t.Error("a chat with a session was not marked")
 		}
 	})
 }

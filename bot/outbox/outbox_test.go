@@ -321,3 +321,27 @@ func TestCloseDeadline(t *testing.T) {
 }
 
 var quiet = slog.New(slog.DiscardHandler)
+
+// The answer to /forget (Erased) refused with a 403 leaves no mark: the
+// person's data is erased and stays so.
+func TestErasedLeavesNoMark(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		blocked := errors.Join(bot.ErrUnreachable, errors.New("Forbidden: bot was blocked by the user"))
+		tg := &fakeTelegram{errs: map[int64][]error{4: {blocked}, 5: {blocked}}}
+		marks := &fakeMarker{marked: map[int64]bool{}}
+		o := New(tg, Options{Logger: quiet, Marker: marks})
+		if err := o.Send(context.Background(), bot.Out{ChatID: 4, Text: "erased", Erased: true}); !errors.Is(err, bot.ErrUnreachable) {
+			t.Errorf("err = %v, want ErrUnreachable", err)
+		}
+		if err := o.Send(context.Background(), bot.Out{ChatID: 5, Text: "reply"}); !errors.Is(err, bot.ErrUnreachable) {
+			t.Errorf("err = %v, want ErrUnreachable", err)
+		}
+		closeOutbox(t, o)
+		if gone, _ := marks.Unreachable(context.Background(), 4); gone {
+			t.Error("the answer to /forget marked the chat unreachable")
+		}
+		if gone, _ := marks.Unreachable(context.Background(), 5); !gone {
+			t.Error("an ordinary reply refused with a 403 left no mark")
+		}
+	})
+}

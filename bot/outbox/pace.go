@@ -165,7 +165,9 @@ func (o *Outbox) backoff(attempts int) time.Duration {
 }
 
 func (o *Outbox) finish(j *job, err error, result string) {
-	if result == ResultUnreachable && o.opt.Marker != nil {
+	// The answer to /forget leaves no mark: the person's data is gone and
+	// nothing may bring a key about them back.
+	if result == ResultUnreachable && o.opt.Marker != nil && !j.out.Erased {
 		if merr := o.opt.Marker.Mark(context.Background(), j.out.ChatID); merr != nil {
 			o.opt.Logger.Error("record unreachable chat", "chat", bot.ChatHash(j.out.ChatID), "err", merr)
 		}

@@ -22,7 +22,7 @@ func Split(m bot.Out) []bot.Out {
 	parts := splitText(m.Text, MaxText)
 	out := make([]bot.Out, len(parts))
 	for i, p := range parts {
-		out[i] = bot.Out{ChatID: m.ChatID, Text: p, Background: m.Background}
+		out[i] = bot.Out{ChatID: m.ChatID, Text: p, Background: m.Background, Erased: m.Erased}
 	}
 	out[len(out)-1].Buttons = m.Buttons
 	return out

@@ -3,6 +3,7 @@ package privacy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -157,7 +158,15 @@ func (c *Commands) forget(ctx context.Context, b *bot.Bot, chatID int64, lang st
 		erased = append(erased, "forget_failed")
 	}
 	b.Logger().Info("forgotten", "chat", bot.ChatHash(chatID), "items", len(erased))
-	return b.Reply(ctx, chatID, lang, []flows.Reply{forgotten(erased)})
+	out, err := bot.Render(b.Catalog(), lang, chatID, forgotten(erased))
+	if err != nil {
+		return err
+	}
+	out.Erased = true // nothing is written about the chat, whatever Telegram answers
+	if err := b.Sender().Send(ctx, out); err != nil {
+		return fmt.Errorf("send: %w", err)
+	}
+	return nil
 }
 
 // forgotten lists what was erased, and reminds that the chat itself is

@@ -199,7 +199,8 @@ func (l *Limiter) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
 			if err != nil {
 				return err
 			}
-			return b.Say(ctx, u.ChatID, lang, "rate_limited", map[string]any{"Count": minutes(l.rate.Mute)})
+			id, n := pause(l.rate.Mute)
+			return b.Say(ctx, u.ChatID, lang, id, map[string]any{"Count": n})
 		case Drop:
 			return nil
 		}
@@ -207,7 +208,16 @@ func (l *Limiter) Middleware(b *bot.Bot, next bot.Handler) bot.Handler {
 	}
 }
 
-func minutes(d time.Duration) int { return max(1, int((d+time.Minute-1)/time.Minute)) }
+// pause says how long the mute lasts as the person will live it: in
+// minutes when it is a whole number of them, otherwise in seconds
+// (rounded up), so that a 90-second pause is not announced as 2 minutes
+// nor a 3-second one as a minute.
+func pause(d time.Duration) (id string, count int) {
+	if d >= time.Minute && d%time.Minute == 0 {
+		return "rate_limited", int(d / time.Minute)
+	}
+	return "rate_limited_seconds", max(1, int((d+time.Second-1)/time.Second))
+}
 
 // counted reports whether an update counts towards its chat's limit: in
 // private chats all do; elsewhere only /start, the one thing the bot

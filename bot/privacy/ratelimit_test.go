@@ -174,3 +174,23 @@ func TestSweep(t *testing.T) {
 		}
 	})
 }
+
+// The warning states the pause configured: whole minutes in minutes,
+// anything else in seconds, never "1 minute" for a 3-second pause.
+func TestPauseAsStated(t *testing.T) {
+	for d, want := range map[time.Duration]struct {
+		id    string
+		count int
+	}{
+		3 * time.Second:         {"rate_limited_seconds", 3},
+		1500 * time.Millisecond: {"rate_limited_seconds", 2},
+		90 * time.Second:        {"rate_limited_seconds", 90},
+		time.Minute:             {"rate_limited", 1},
+		5 * time.Minute:         {"rate_limited", 5},
+		time.Hour:               {"rate_limited", 60},
+	} {
+		if id, n := pause(d); id != want.id || n != want.count {
+			t.Errorf("pause(%v) = %s %d, want %s %d", d, id, n, want.id, want.count)
+		}
+	}
+}

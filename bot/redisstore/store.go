@@ -105,9 +105,10 @@ func (s *Store) parse(vals []any) (flows.Session, error) {
 	sess, err := s.codec.Decode([]byte(ds))
 	if err != nil {
 		// A session that cannot be read is replaced by a fresh one rather
-		// than leaving the person stuck; the version is kept so the next
-		// save still goes through the compare-and-swap.
-		return flows.Session{Version: v}, nil
+		// than leaving the person stuck, marked Lost so that they are
+		// told; the version is kept so the next save still goes through
+		// the compare-and-swap (and makes the session readable again).
+		return flows.Session{Version: v, Lost: true}, nil
 	}
 	sess.Version = v
 	return sess, nil

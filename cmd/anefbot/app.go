@@ -97,7 +97,7 @@ func (m *Main) runBot(ctx context.Context) error {
 	}
 	w := &wiring{ctx: ctx, cfg: cfg, terminal: cfg.Token == ""}
 	w.log = m.logger(cfg, w.terminal)
-	if err := m.openRedis(ctx, cfg); err != nil {
+	if err := m.openRedis(ctx, cfg, w); err != nil {
 		return err
 	}
 	w.rdb = m.rdb
@@ -188,8 +188,9 @@ func (m *Main) runTelegram(ctx context.Context, w *wiring) error {
 }
 
 // openRedis connects to REDIS_URL, or starts the embedded store and says
-// so in one line.
-func (m *Main) openRedis(ctx context.Context, cfg Config) error {
+// so in one line: on the terminal's screen, or in the log on Telegram,
+// where people rely on what the bot keeps.
+func (m *Main) openRedis(ctx context.Context, cfg Config, w *wiring) error {
 	if cfg.RedisURL == "" && len(cfg.Runtime.RedisAddrs) == 0 {
 		mini, err := miniredis.Run()
 		if err != nil {
@@ -197,10 +198,19 @@ func (m *Main) openRedis(ctx context.Context, cfg Config) error {
 		}
 		m.mini = mini
 		m.rdb = redis.NewClient(&redis.Options{Addr: mini.Addr()})
+		clock := m.Clock
+		if clock == nil {
+			clock = time.Now
+		}
+		m.rdb.AddHook(newEmbeddedClock(mini, clock))
 		if m.RedisHook != nil {
 			m.rdb.AddHook(m.RedisHook)
 		}
-		fmt.Fprintln(m.Stderr, "anefbot: conversations are kept in an embedded in-memory store (miniredis) and lost on exit; set REDIS_URL=redis://localhost:6379/0 to use a real Redis.")
+		if w.terminal {
+			fmt.Fprintln(m.Stderr, "anefbot: conversations are kept in an embedded in-memory store (miniredis) and lost on exit; set REDIS_URL=redis://localhost:6379/0 to use a real Redis.")
+		} else {
+			w.log.Warn("REDIS_URL is not set: everything the bot keeps (conversations, reminders, letters in preparation, handoff cases, volunteers) is in an embedded in-memory store and is LOST ON RESTART; set REDIS_URL to a Redis with persistence")
+		}
 		return nil
 	}
 	opts, err := redisOptions(cfg)

@@ -184,6 +184,9 @@ func TestGroupsAndChannels(t *testing.T) {
 	}
 	// Only the flood counter of /start, for a minute at most.
 	for k := range dump(t, b.Client) {
+		if k == logHashRedisKey(b.Prefix) {
+			continue // the deployment's log hash key: about nobody, kept for good
+		}
 		if strings.Contains(k, "1234567890") && !strings.HasSuffix(k, ":rl") {
 			t.Errorf("the bot keeps %s about a group", k)
 		}

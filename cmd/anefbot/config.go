@@ -30,6 +30,7 @@ type Config struct {
 	DataKeyOld  Secret        // DATA_KEY_OLD: former keys, still read
 	RateLimit   string        // RATE_LIMIT: updates per window per chat
 	RateMute    string        // RATE_LIMIT_MUTE: silence after a flood
+	LogHashKey  Secret        // LOG_HASH_KEY: the secret chats are hashed with in logs
 	Runtime     RuntimeConfig // production runtime: see runtime_config.go
 	Handoff     HandoffConfig // volunteer queue: see wire_handoff.go
 }
@@ -89,6 +90,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		DataKeyOld:  Secret(getenv("DATA_KEY_OLD")),
 		RateLimit:   getenv("RATE_LIMIT"),
 		RateMute:    getenv("RATE_LIMIT_MUTE"),
+		LogHashKey:  Secret(getenv("LOG_HASH_KEY")),
 	}
 	var errs []error
 	var err error
@@ -116,6 +118,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.Mode == "webhook" && (c.WebhookURL == "" || c.WebhookKey == "" || c.Token == "") {
 		errs = append(errs, errors.New("MODE=webhook needs TELEGRAM_BOT_TOKEN, WEBHOOK_URL and WEBHOOK_SECRET"))
 	}
+	if c.WebhookKey != "" && !validWebhookSecret(string(c.WebhookKey)) {
+		errs = append(errs, errWebhookSecret)
+	}
+	if c.LogHashKey != "" && len(c.LogHashKey) < minLogHashKey {
+		errs = append(errs, errLogHashKey)
+	}
 	if c.APIEndpoint != "" && strings.Count(c.APIEndpoint, "%s") != 2 {
 		errs = append(errs, errors.New("TELEGRAM_API_ENDPOINT: want a format with two %s, e.g. http://127.0.0.1:8081/bot%s/%s"))
 	}
@@ -130,6 +138,23 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("LOG_LEVEL: want debug, info, warn or error, got %q", c.LogLevel))
 	}
 	return c, errors.Join(errs...)
+}
+
+// errWebhookSecret names Telegram's rule without repeating the secret.
+var errWebhookSecret = errors.New("WEBHOOK_SECRET: want 1 to 256 characters among A-Z, a-z, 0-9, _ and - (Telegram's rule), e.g. openssl rand -hex 32")
+
+// validWebhookSecret applies Telegram's rule for secret_token: Telegram
+// refuses any other value in setWebhook, and the bot would never start.
+func validWebhookSecret(s string) bool {
+	if len(s) < 1 || len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func or(v, def string) string {

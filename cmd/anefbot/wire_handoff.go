@@ -92,9 +92,10 @@ func setupHandoff(w *wiring) error {
 		}
 	}
 	store := handoff.NewStore(w.rdb, w.cfg.RedisPrefix)
-	if w.keys.Enabled() {
-		store.Sealer = w.keys // DATA_KEY: cases are sealed at rest
-	}
+	// DATA_KEY: cases are sealed at rest. Without a key the ring is nil
+	// and leaves cases in clear, but still knows a sealed case it cannot
+	// open (the key was lost) for what it is: unreadable.
+	store.Sealer = w.keys
 	clock := w.bot.Clock
 	if clock == nil {
 		clock = time.Now
@@ -104,7 +105,7 @@ func setupHandoff(w *wiring) error {
 		Lease: hc.Lease, NoTakeAfter: hc.NoTakeAfter, RemindAfter: hc.RemindAfter,
 		MaxWait: hc.MaxWait, NotifyBatch: hc.NotifyBatch, Hours: hc.Hours,
 		Username: func() string { return botUsername(w) },
-		Clock:    clock, Logger: w.log,
+		Clock:    clock, Logger: w.log, Lost: w.bot.Lost,
 	})
 	bound := &handoff.Bound{}
 	w.bot.Middlewares = append(w.bot.Middlewares, func(b *bot.Bot, next bot.Handler) bot.Handler {

@@ -31,6 +31,7 @@ func setupLetters(w *wiring) error {
 		return w.followLetter(ctx, chatID, lang, letterID, made)
 	}
 	svc := letters.NewService(store, followUp)
+	svc.Lost = func() { w.bot.Lost("draft") }
 	w.engine.Offers = append(w.engine.Offers, svc.Offer())
 	w.engine.Help = append(w.engine.Help, "letters_help")
 	w.effect("offer:"+letters.OfferID, svc.Start)

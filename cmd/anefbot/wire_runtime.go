@@ -15,6 +15,7 @@ import (
 	"github.com/anefbot/anefbot/bot"
 	"github.com/anefbot/anefbot/bot/intake"
 	"github.com/anefbot/anefbot/bot/outbox"
+	"github.com/anefbot/anefbot/bot/redisstore"
 	"github.com/anefbot/anefbot/bot/telegram"
 )
 
@@ -49,6 +50,7 @@ func setupRuntime(w *wiring) error {
 	w.rt = &runtimeParts{reg: reg}
 	w.metrics = reg
 	w.rt.metrics = newRuntimeMetrics(reg, w.rt)
+	w.bot.Lost = func(kind string) { w.rt.metrics.unreadable.WithLabelValues(kind).Inc() }
 	w.commands = append(w.commands, coreCommands...)
 	if w.terminal {
 		return nil
@@ -56,6 +58,9 @@ func setupRuntime(w *wiring) error {
 	rc := w.cfg.Runtime
 	w.rdb.AddHook(redisErrors{w.rt.metrics.redisErrors})
 	book := outbox.NewBook(w.rdb, w.cfg.RedisPrefix, w.cfg.SessionTTL)
+	// No mark for a chat without a session: after /forget nothing about
+	// the person is written back, whatever Telegram answers later.
+	book.Anchor = redisstore.New(w.rdb, redisstore.WithPrefix(w.cfg.RedisPrefix)).Key
 	w.unreachable = book.Unreachable
 	gate := intake.New(w.rdb, intake.Options{
 		Prefix: w.cfg.RedisPrefix, Lease: rc.ChatLease,
@@ -102,6 +107,7 @@ type runtimeMetrics struct {
 	redisErrors prometheus.Counter
 	sends       *prometheus.CounterVec
 	webhook     *prometheus.CounterVec
+	unreadable  *prometheus.CounterVec
 }
 
 func newRuntimeMetrics(reg prometheus.Registerer, rt *runtimeParts) *runtimeMetrics {
@@ -125,6 +131,12 @@ func newRuntimeMetrics(reg prometheus.Registerer, rt *runtimeParts) *runtimeMetr
 		webhook: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "anefbot_webhook_requests_total", Help: "Webhook requests, by result.",
 		}, []string{"result"}),
+		unreadable: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "anefbot_unreadable_records_total", Help: "Records found sealed with a key no longer configured (or altered) and treated as lost, by kind (session, case, draft).",
+		}, []string{"kind"}),
+	}
+	for _, kind := range []string{"session", "case", "draft"} {
+		m.unreadable.WithLabelValues(kind) // shown at 0 before the first
 	}
 	queue := func(lane int) func() float64 {
 		return func() float64 {
@@ -136,7 +148,7 @@ func newRuntimeMetrics(reg prometheus.Registerer, rt *runtimeParts) *runtimeMetr
 			return float64([]int{i, b}[lane])
 		}
 	}
-	reg.MustRegister(m.updates, m.duration, m.duplicates, m.redisErrors, m.sends, m.webhook,
+	reg.MustRegister(m.updates, m.duration, m.duplicates, m.redisErrors, m.sends, m.webhook, m.unreadable,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "anefbot_outbox_queue", Help: "Messages waiting in the outbox.", ConstLabels: prometheus.Labels{"lane": "interactive"}}, queue(0)),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "anefbot_outbox_queue", Help: "Messages waiting in the outbox.", ConstLabels: prometheus.Labels{"lane": "background"}}, queue(1)),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "anefbot_intake_queue", Help: "Updates received and waiting for their chat's worker."}, func() float64 {
