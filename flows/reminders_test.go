@@ -242,7 +242,7 @@ func TestInforms(t *testing.T) {
 func TestCourtDeadlinesAreInformedByTheirOwnFacts(t *testing.T) {
 	oqtf := Facts{Answers: map[string]string{KeyDecision: "2026-11-20", KeyDecisionKind: DecisionOQTF}, Today: day("2026-11-29")}
 	filed := Facts{Answers: map[string]string{KeyFiled: "2026-11-20", KeyExpiry: "2027-03-15"}, Today: day("2026-11-29")}
-	if got := list(Reminders(oqtf).Due); got != "dec_court@2026-12-11>2026-12-20" {
+	if got := list(Reminders(oqtf).Due); got != "dec_court@2026-12-14>2026-12-21" {
 		t.Errorf("OQTF: %s", got)
 	}
 	for _, tt := range []struct {

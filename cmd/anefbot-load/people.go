@@ -191,7 +191,8 @@ func (p *person) next() (kind, payload string) {
 // askingDate: a date question carries only the navigation buttons.
 func askingDate(kb []string) bool {
 	for _, d := range kb {
-		if !strings.HasSuffix(d, ":@back") && !strings.HasSuffix(d, ":@lang") {
+		// A date question carries "I don't know" (@dk), Back and Language.
+		if !strings.HasSuffix(d, ":@back") && !strings.HasSuffix(d, ":@lang") && !strings.HasSuffix(d, ":@dk") {
 			return false
 		}
 	}

@@ -132,6 +132,8 @@ func (c *inventoryChats) letter() {
 	h.api.PushText(p.u, "/restart")
 	p.want("What is your situation?")
 	h.press(p.u, "Something else")
+	p.want("Which procedure is it?")
+	h.press(p.u, "Something else")
 	p.want("Content checked on")
 	h.press(p.u, "Get a letter")
 	p.want("Which letter")

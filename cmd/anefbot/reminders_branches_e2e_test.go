@@ -47,15 +47,15 @@ func TestTelegramCourtReminderSurvivesAnotherBranch(t *testing.T) {
 		var ok telegramtest.Sent
 		n, ok = h.waitFor(p, n, "Noted. I will write to you")
 		// The confirmation lists the court reminder with the new ones.
-		if !strings.Contains(ok.Text, "11/12/2026 — a week before the end of the time to challenge the decision you received") {
+		if !strings.Contains(ok.Text, "14/12/2026 — a week before the end of the time to challenge the decision you received") {
 			t.Errorf("the confirmation does not list the court reminder:\n%s", ok.Text)
 		}
 
 		h.api.PushText(p, "/reminders")
 		_, list := h.waitFor(p, n, "Your reminders")
-		// OQTF notified 20/11/2026: court deadline 20/12/2026 (a Sunday),
-		// reminder a week before, moved to Friday 11/12/2026.
-		for _, want := range []string{"11/12/2026", "20/03/2027", "13/05/2027"} {
+		// OQTF notified 20/11/2026: last day Monday 21/12/2026 (a délai
+		// franc, anef.md §10.2), reminder a week before, Monday 14/12/2026.
+		for _, want := range []string{"14/12/2026", "20/03/2027", "14/05/2027"} {
 			if !strings.Contains(list.Text, want) {
 				t.Errorf("/reminders lacks %s:\n%s", want, list.Text)
 			}
@@ -67,8 +67,8 @@ func TestTelegramCourtReminderSurvivesAnotherBranch(t *testing.T) {
 			}
 		}
 		// The day comes: the court reminder is sent, with its buttons.
-		h.advance(time.Date(2026, 12, 11, 9, 0, 0, 0, time.UTC).Sub(testNow))
-		_, rem := h.waitFor(p, n, "In a week, on 20/12/2026, the time to challenge the decision you received")
+		h.advance(time.Date(2026, 12, 14, 9, 0, 0, 0, time.UTC).Sub(testNow))
+		_, rem := h.waitFor(p, n, "In a week, on 21/12/2026, the time to challenge the decision you received")
 		if !strings.Contains(buttonLabels(rem), "Done") {
 			t.Errorf("court reminder: %s\n%s", buttonLabels(rem), rem.Text)
 		}
@@ -88,7 +88,7 @@ func TestTelegramMovedReminderIsTold(t *testing.T) {
 		n, _ = h.waitFor(p, n, "Noted. I will write to you")
 		n, _ = h.oqtfPlan(p, n, "23/11/2026")
 		_, moved := h.waitFor(p, n, "Reminder moved")
-		if !strings.Contains(moved.Text, "now on 16/12/2026 (instead of 11/12/2026)") {
+		if !strings.Contains(moved.Text, "now on 17/12/2026 (instead of 14/12/2026)") {
 			t.Errorf("the move is not told with both dates:\n%s", moved.Text)
 		}
 	})

@@ -182,7 +182,7 @@ func TestTelegramRemindersForgedAndForget(t *testing.T) {
 		n, _ = h.t3Plan(p, n, "25/11/2026")
 		var moved telegramtest.Sent
 		n, moved = h.waitFor(p, n, "Reminder moved")
-		for _, want := range []string{"now on 25/03/2027 (instead of 20/03/2027)", "now on 18/05/2027 (instead of 13/05/2027)"} {
+		for _, want := range []string{"now on 25/03/2027 (instead of 20/03/2027)", "now on 19/05/2027 (instead of 14/05/2027)"} {
 			if !strings.Contains(moved.Text, want) {
 				t.Errorf("the move is not told (%q):\n%s", want, moved.Text)
 			}
