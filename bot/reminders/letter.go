@@ -15,26 +15,38 @@ import (
 const LetterDays = 15
 
 // FollowLetter schedules the reminder to follow up a letter made on made
-// (a civil day), LetterDays later, and tells the person. It goes through
-// the same schedule, sending, buttons, /reminders, calendar and /forget as
-// every other reminder. A chat that already has one to come keeps it, so
-// pressing the button twice schedules once. Other reminders are left as
-// they are.
+// (a civil day), LetterDays later, and tells the person; see
+// FollowLetterOn.
 func (f *Feature) FollowLetter(ctx context.Context, b *bot.Bot, chat int64, lang, letter string, made time.Time) error {
-	if letter == "" || made.IsZero() {
+	if made.IsZero() {
 		return b.Say(ctx, chat, lang, "rem_stale", nil)
 	}
+	return f.FollowLetterOn(ctx, b, chat, lang, letter, made.AddDate(0, 0, LetterDays))
+}
+
+// FollowLetterOn schedules the reminder to follow up a letter on day due,
+// computed by the letters feature from the day the letter was sent and
+// the rule that applies, and tells the person. It goes through the same
+// schedule, sending, buttons, /reminders, calendar and /forget as every
+// other reminder. A reminder already set for that day is kept, so
+// pressing twice schedules once; one set for another day is replaced (the
+// letter's sending day is now known). Other reminders are left as they
+// are.
+func (f *Feature) FollowLetterOn(ctx context.Context, b *bot.Bot, chat int64, lang, letter string, due time.Time) error {
+	if letter == "" || due.IsZero() {
+		return b.Say(ctx, chat, lang, "rem_stale", nil)
+	}
+	due = time.Date(due.Year(), due.Month(), due.Day(), 0, 0, 0, 0, time.UTC)
 	c, err := f.Store.Load(ctx, chat)
 	if err != nil {
 		return err
 	}
 	for _, it := range c.Pending {
-		if it.Kind == flows.RemLetter {
+		if it.Kind == flows.RemLetter && it.On.Equal(due) {
 			return b.Say(ctx, chat, lang, "rem_letter_already", flows.Args{"On": it.On, "Hour": f.Hour})
 		}
 	}
-	made = time.Date(made.Year(), made.Month(), made.Day(), 0, 0, 0, 0, time.UTC)
-	r := flows.ReminderOf(flows.RemLetter, made.AddDate(0, 0, LetterDays), made)
+	r := flows.ReminderOf(flows.RemLetter, due, due)
 	// Only the letter kind is informed here: every other reminder stays.
 	onlyLetter := func(kind string) bool { return kind == flows.RemLetter }
 	if _, err := f.Store.Sync(ctx, chat, lang, []flows.Reminder{r}, []string{flows.RemLetter}, f.at, onlyLetter); err != nil {
