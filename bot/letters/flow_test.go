@@ -99,7 +99,7 @@ func TestChangeOneField(t *testing.T) {
 		}
 		// "No" to the CCC drops its date and its sentence.
 		p.press("Change an answer")
-		p.press("Centre de contact citoyen")
+		p.press("CCC")
 		p.press("No")
 		review = p.want("Your letter: request to the préfecture")
 		if !strings.Contains(review.Text, "does not mention the Centre de contact citoyen") || strings.Contains(review.Text, "05/10/2026") {
