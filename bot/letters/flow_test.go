@@ -125,7 +125,7 @@ type followed struct {
 func TestISentIt(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, be redistest.Backend) {
 		var got []followed
-		p := newPersonFollow(t, be, nil, func(_ context.Context, _ int64, _, id string, due time.Time) error {
+		p := newPersonFollow(t, be, nil, func(_ context.Context, _ int64, _, id string, _, due time.Time) error {
 			got = append(got, followed{id, due})
 			return nil
 		})
@@ -183,7 +183,7 @@ func TestISentIt(t *testing.T) {
 func TestISentItLongAgo(t *testing.T) {
 	be := redistest.Mini(t)
 	called := false
-	p := newPersonFollow(t, be, nil, func(context.Context, int64, string, string, time.Time) error {
+	p := newPersonFollow(t, be, nil, func(context.Context, int64, string, string, time.Time, time.Time) error {
 		called = true
 		return nil
 	})

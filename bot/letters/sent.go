@@ -97,7 +97,7 @@ func (s *Service) record(ctx context.Context, b *bot.Bot, chatID int64, d Draft)
 	if s.followUp == nil {
 		return nil
 	}
-	if err := s.followUp(ctx, chatID, d.Lang, d.Letter, due); err != nil {
+	if err := s.followUp(ctx, chatID, d.Lang, d.Letter, sent, due); err != nil {
 		return fmt.Errorf("letter follow-up: %w", err)
 	}
 	return nil

@@ -22,10 +22,10 @@ const OfferID = "letter"
 const pressPrefix = "l:"
 
 // FollowUp is the hook a reminders feature provides to remind the person,
-// on day due, to follow up on a letter. The day comes from the day the
-// letter was sent and the rule that applies (followUpOf); see
+// on day due, to follow up on a letter sent on day sent. The day due comes
+// from the day sent and the rule that applies (followUpOf); see
 // docs/letters.md.
-type FollowUp func(ctx context.Context, chatID int64, lang, letterID string, due time.Time) error
+type FollowUp func(ctx context.Context, chatID int64, lang, letterID string, sent, due time.Time) error
 
 // Service is the letter conversation: the plan offer, the effect that
 // starts it, the middleware that takes the person's answers while a
@@ -471,7 +471,8 @@ func (s *Service) remind(ctx context.Context, b *bot.Bot, u bot.Update, id strin
 	}
 	// A button of an earlier version, under a letter made today: the
 	// follow-up of a letter whose sending day is not known.
-	if err := s.followUp(ctx, u.ChatID, lang, id, today(b.Now()).AddDate(0, 0, FollowUpDays)); err != nil {
+	made := today(b.Now())
+	if err := s.followUp(ctx, u.ChatID, lang, id, made, made.AddDate(0, 0, FollowUpDays)); err != nil {
 		return fmt.Errorf("letter follow-up: %w", err)
 	}
 	return nil

@@ -24,11 +24,11 @@ var errNoFollowUp = errors.New("no reminders feature to follow up a letter")
 // when needed so the two features may be set up in any order.
 func setupLetters(w *wiring) error {
 	store := letters.NewStore(w.rdb, w.cfg.RedisPrefix, letters.DefaultDraftTTL, w.keys)
-	followUp := func(ctx context.Context, chatID int64, lang, letterID string, due time.Time) error {
+	followUp := func(ctx context.Context, chatID int64, lang, letterID string, sent, due time.Time) error {
 		if w.followLetter == nil {
 			return errNoFollowUp
 		}
-		return w.followLetter(ctx, chatID, lang, letterID, due)
+		return w.followLetter(ctx, chatID, lang, letterID, sent, due)
 	}
 	svc := letters.NewService(store, followUp)
 	w.engine.Offers = append(w.engine.Offers, svc.Offer())
