@@ -72,4 +72,6 @@ func (f *Feature) followLetter(ctx context.Context, b *bot.Bot, chat int64, lang
 	return b.Say(ctx, chat, lang, "rem_letter_scheduled", flows.Args{"On": r.On, "Hour": f.Hour})
 }
 
-func civilDay(d time.Time) time.Time { return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC) }
+func civilDay(d time.Time) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+}
