@@ -126,7 +126,7 @@ func TestEveryMessageIDExists(t *testing.T) {
 		"letters_skip_required", "letters_pref_named", "letters_review_tel", "letters_review_mail",
 		"letters_review_anef", "letters_review_place", "letters_review_ccc_date", "letters_review_ccc_yes",
 		"letters_review_ccc_no", "letters_review_shots_yes", "letters_review_shots_no", "letters_edit_pick",
-		"letters_text_copy", "handoff_sum_letter"}
+		"letters_text_copy", "handoff_sum_letter", "letters_sent_busy"}
 	for _, e := range []error{ErrEmpty, ErrTooLong, ErrNotLatin, ErrNumber, ErrDep, ErrDate, ErrUseButtons,
 		ErrPhone, ErrEmail, ErrFuture, ErrRegistered} {
 		ids = append(ids, e.Error())

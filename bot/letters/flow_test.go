@@ -188,6 +188,13 @@ func TestISentItLongAgo(t *testing.T) {
 		return nil
 	})
 	p.toNumber()
+	// A letter in preparation is not dropped by "I sent it" on another.
+	p.pressData("l:0:sent=substitution")
+	p.want("finish it or cancel it first")
+	p.want("numéro étranger")
+	if !p.drafting() {
+		t.Fatal("the letter in preparation was dropped")
+	}
 	p.press("Cancel")
 	p.pressData("l:0:sent=substitution")
 	p.press("Today")

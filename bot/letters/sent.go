@@ -55,9 +55,8 @@ func followUpOf(id string, sent time.Time) (time.Time, string) {
 	return sent.AddDate(0, 0, FollowUpDays), ruleDefault
 }
 
-// startSent begins recording that letter id was sent. It replaces any
-// letter in preparation: the person pressed a button of a letter already
-// made.
+// startSent begins recording that letter id was sent, from the button
+// under a letter already made.
 func (s *Service) startSent(ctx context.Context, b *bot.Bot, u bot.Update, id string) error {
 	lang, err := b.Lang(ctx, u.ChatID, u.LangCode)
 	if err != nil {
@@ -65,6 +64,18 @@ func (s *Service) startSent(ctx context.Context, b *bot.Bot, u bot.Update, id st
 	}
 	if _, ok := ByID(id); !ok {
 		return b.Say(ctx, u.ChatID, lang, "letters_stale", nil)
+	}
+	// A letter being prepared is not dropped for this: the person finishes
+	// or cancels it first, and is told so.
+	cur, found, err := s.store.Load(ctx, u.ChatID)
+	if err != nil {
+		return err
+	}
+	if found && cur.Mode == "" {
+		if err := b.Say(ctx, u.ChatID, cur.Lang, "letters_sent_busy", nil); err != nil {
+			return err
+		}
+		return s.ask(ctx, b, u.ChatID, cur)
 	}
 	d := Draft{Letter: id, Mode: modeSent, Lang: lang, Seq: firstSeq(b.Now()), Values: map[string]string{}}
 	return s.saveAndAsk(ctx, b, u.ChatID, d)
