@@ -30,7 +30,9 @@ func (p *person) toNumber() {
 // the summary shows it, never the word itself. At a required field it is
 // refused with a reason and nothing changes.
 func TestSkipWordInEveryLanguage(t *testing.T) {
-	for _, word := range []string{"Passer", "SKIP", "⏭ Пропустить", "geç", "跳过", "تخطٍّ", "Saltar (llenar a mano)"} {
+	// Every language's word is checked in TestSkipWordsOfEveryLanguage;
+	// three go the whole way here.
+	for _, word := range []string{"Passer", "SKIP", "تخطٍّ"} {
 		t.Run(word, func(t *testing.T) {
 			be := redistest.Mini(t)
 			p := newPerson(t, be)
