@@ -34,3 +34,13 @@ const (
 // ne sais pas"): the plans take the conservative path and say where to
 // find the date. Session.Date reports it as absent.
 const Unknown = "?"
+
+// A letter the bot wrote and the person sent (bot/letters, "I sent it"),
+// for the volunteer's case summary (anef.md §8 "Handoff package": LRAR
+// date). Dates are YYYY-MM-DD.
+const (
+	KeyLetter       = "ltr"  // the letter's ID (bot/letters)
+	KeyLetterSent   = "ltrs" // the day it was posted
+	KeyLetterRR     = "ltrr" // its registered-mail (LRAR) number, when given
+	KeyLetterFollow = "ltrf" // the day to follow up if no answer came
+)

@@ -56,6 +56,13 @@ type Summary struct {
 	// DeadlineID the message ID naming it.
 	Deadline   string `json:"dl,omitempty"`
 	DeadlineID string `json:"dli,omitempty"`
+	// Letter is the letter the person said they sent (bot/letters "I
+	// sent it"), on LetterSent, with its registered-mail number and the
+	// day to follow it up (anef.md §8 "Handoff package": LRAR date).
+	Letter       string `json:"ltr,omitempty"`
+	LetterSent   string `json:"ltrs,omitempty"`
+	LetterRR     string `json:"ltrr,omitempty"`
+	LetterFollow string `json:"ltrf,omitempty"`
 }
 
 // Answer is one line of the transcript: a question and the answer, both
@@ -103,6 +110,10 @@ func summarize(a map[string]string, today time.Time) Summary {
 		DecisionKind: a[flows.KeyDecisionKind],
 		DocsPending:  a[flows.KeyDocs],
 		AtRisk:       a[flows.KeyAtRisk],
+		Letter:       a[flows.KeyLetter],
+		LetterSent:   a[flows.KeyLetterSent],
+		LetterRR:     a[flows.KeyLetterRR],
+		LetterFollow: a[flows.KeyLetterFollow],
 	}
 	if d, id, ok := earliestDeadline(a, today); ok {
 		s.Deadline, s.DeadlineID = d.Format(isoDate), id

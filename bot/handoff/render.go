@@ -80,6 +80,12 @@ func summaryText(c *locales.Catalog, lang string, cs Case) string {
 		what, _ := c.Text(lang, sum.DeadlineID, nil)
 		add("handoff_sum_deadline", flows.Args{"Date": t, "What": what})
 	}
+	if sent, ok := parse(sum.LetterSent); ok {
+		// The letter's title as the letters feature names it.
+		title, _ := c.Text(lang, "letters_title_"+sum.Letter, nil)
+		follow, _ := parse(sum.LetterFollow)
+		add("handoff_sum_letter", flows.Args{"Letter": strings.TrimSpace(strings.TrimPrefix(title, "📄")), "Date": sent, "RR": sum.LetterRR, "Follow": follow})
+	}
 	return strings.Join(lines, "\n")
 }
 

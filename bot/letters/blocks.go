@@ -68,6 +68,28 @@ func parseBlocks(text string) []Block {
 	for len(out) > 0 && out[len(out)-1].Kind == Gap {
 		out = out[:len(out)-1]
 	}
+	return endLists(out)
+}
+
+// endLists closes every list as French letters do: its last item ends
+// with a full stop, not the semicolon of the items before it, and a gap
+// separates it from what follows. Templates list items under
+// conditions, so the last one is known only once they are filled in.
+func endLists(in []Block) []Block {
+	var out []Block
+	for i, b := range in {
+		last := b.Kind == Item && (i+1 == len(in) || in[i+1].Kind != Item)
+		if last {
+			b.Text = strings.TrimRight(strings.TrimSuffix(strings.TrimSpace(b.Text), ";"), " \u00a0\u202f")
+			if !strings.HasSuffix(b.Text, ".") {
+				b.Text += "."
+			}
+		}
+		out = append(out, b)
+		if last && i+1 < len(in) && in[i+1].Kind != Gap {
+			out = append(out, Block{Kind: Gap})
+		}
+	}
 	return out
 }
 

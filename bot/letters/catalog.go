@@ -38,6 +38,12 @@ type Field struct {
 	Only []string
 	// Max is the longest text accepted, in characters.
 	Max int
+	// When, if set, asks the field only when the answers so far call for
+	// it (the CCC's date only after "yes", the city only when the address
+	// does not give it).
+	When func(values map[string]string) bool
+	// Today adds a "Today" button to a DateField.
+	Today bool
 }
 
 // Letter is one kind of letter.
@@ -68,6 +74,19 @@ const (
 	fOrg     = "org"
 	fOrgAddr = "orgaddr"
 	fReason  = "reason"
+	fCity    = "city"
+	fPhone   = "tel"
+	fEmail   = "mail"
+	fANEF    = "anef"
+	fCCC     = "ccc"
+	fCCCDate = "cccd"
+	fShots   = "shots"
+)
+
+// Answers of the yes/no questions.
+const (
+	yes = "yes"
+	no  = "no"
 )
 
 // Organisations that may refuse the attestation (anef.md §8 T9).
@@ -82,17 +101,50 @@ const (
 	maxOrgAddress  = 200
 	maxPrefAddress = 200
 	maxReason      = 300
+	maxCity        = 60
+	maxPhone       = 25
+	maxEmail       = 100
 )
 
-// The préfecture letters share their first fields: who writes, and where.
-func senderFields() []Field {
+// contactFields are who writes and how to reach them: name, address, the
+// city of the place line when the address does not give it, and phone
+// and e-mail, both optional (issue: a sender block as a real letter has).
+func contactFields() []Field {
 	return []Field{
 		{Key: fName, Kind: TextField, Max: maxName},
 		{Key: fAddress, Kind: TextField, Max: maxAddress},
-		{Key: fNumber, Kind: TextField, Optional: true, Max: maxNumber},
-		{Key: fDep, Kind: DepField, Session: flows.KeyDepartement},
-		{Key: fPref, Kind: TextField, Optional: true, Max: maxPrefAddress},
+		{Key: fCity, Kind: TextField, Optional: true, Max: maxCity, When: func(v map[string]string) bool {
+			return CityOf(v[fAddress]) == ""
+		}},
+		{Key: fPhone, Kind: TextField, Optional: true, Max: maxPhone},
+		{Key: fEmail, Kind: TextField, Optional: true, Max: maxEmail},
 	}
+}
+
+// The préfecture letters share their first fields: who writes, their
+// references (numéro étranger, ANEF application number), and where to.
+func senderFields() []Field {
+	return append(contactFields(),
+		Field{Key: fNumber, Kind: TextField, Optional: true, Max: maxNumber},
+		Field{Key: fANEF, Kind: TextField, Optional: true, Max: maxNumber},
+		Field{Key: fDep, Kind: DepField, Session: flows.KeyDepartement},
+		Field{Key: fPref, Kind: TextField, Optional: true, Max: maxPrefAddress},
+	)
+}
+
+// evidenceFields ask what the person did before writing: contact with the
+// Centre de contact citoyen (and when), and dated screenshots kept
+// (anef.md §2.3 steps 1-2). A letter states either only on "yes".
+func evidenceFields() []Field {
+	return []Field{
+		{Key: fCCC, Kind: ChoiceField, Optional: true, Choices: []string{yes, no}},
+		{Key: fCCCDate, Kind: DateField, Optional: true, When: func(v map[string]string) bool { return v[fCCC] == yes }},
+		shotsField(),
+	}
+}
+
+func shotsField() Field {
+	return Field{Key: fShots, Kind: ChoiceField, Optional: true, Choices: []string{yes, no}}
 }
 
 func date(key, session string, only ...string) Field {
@@ -101,22 +153,19 @@ func date(key, session string, only ...string) Field {
 
 // Letters are every letter, in the order they are offered.
 var Letters = []Letter{
-	{ID: "api", PDF: true, File: "demande-attestation-prolongation.pdf", Fields: append(senderFields(),
+	{ID: "api", PDF: true, File: "demande-attestation-prolongation.pdf", Fields: join(senderFields(),
 		date(fExpiry, flows.KeyExpiry), date(fFiled, flows.KeyFiled),
-		date(fAPIEnd, flows.KeyAPIEnd, "t4"))},
-	{ID: "substitution", PDF: true, File: "demande-solution-substitution.pdf", Fields: append(senderFields(),
-		date(fExpiry, flows.KeyExpiry), date(fSince, ""))},
-	{ID: "adf", PDF: true, File: "demande-remise-titre.pdf", Fields: append(senderFields(),
-		date(fADFEnd, flows.KeyADFEnd))},
-	{ID: "motifs", PDF: true, File: "demande-motifs-refus-implicite.pdf", Fields: append(senderFields(),
-		date(fFiled, flows.KeyFiled))},
-	{ID: "organisation", PDF: true, File: "reclamation-attestation.pdf", Fields: []Field{
+		date(fAPIEnd, flows.KeyAPIEnd, "t4"), evidenceFields())},
+	{ID: "substitution", PDF: true, File: "demande-solution-substitution.pdf", Fields: join(senderFields(),
+		date(fExpiry, flows.KeyExpiry), date(fSince, ""), evidenceFields())},
+	{ID: "adf", PDF: true, File: "demande-remise-titre.pdf", Fields: join(senderFields(),
+		date(fADFEnd, flows.KeyADFEnd), evidenceFields())},
+	{ID: "motifs", PDF: true, File: "demande-motifs-refus-implicite.pdf", Fields: join(senderFields(),
+		date(fFiled, flows.KeyFiled), shotsField())},
+	{ID: "organisation", PDF: true, File: "reclamation-attestation.pdf", Fields: join([]Field{
 		{Key: fOrg, Kind: ChoiceField, Choices: []string{OrgEmployer, OrgCAF, OrgCPAM, OrgFranceTrav}, Session: keyOrg},
 		{Key: fOrgAddr, Kind: TextField, Optional: true, Max: maxOrgAddress},
-		{Key: fName, Kind: TextField, Max: maxName},
-		{Key: fAddress, Kind: TextField, Max: maxAddress},
-		date(fExpiry, flows.KeyExpiry), date(fAPIEnd, flows.KeyAPIEnd),
-	}},
+	}, contactFields(), date(fExpiry, flows.KeyExpiry), date(fAPIEnd, flows.KeyAPIEnd))},
 	// The letter explaining a late renewal, for a renewal filed after day
 	// 60 (R431-5, anef.md §3.1, §10.4: "a short letter explaining the
 	// delay helps"). The reason is the person's own words; skipped, the
@@ -124,7 +173,7 @@ var Letters = []Letter{
 	{ID: "retard", PDF: true, File: "explication-retard-renouvellement.pdf", Fields: append(senderFields(),
 		date(fExpiry, flows.KeyExpiry),
 		Field{Key: fReason, Kind: TextField, Optional: true, Max: maxReason})},
-	{ID: "ddd", PDF: false, Fields: []Field{
+	{ID: "ddd", PDF: false, Fields: join([]Field{
 		// The Défenseur des droits is competent for CAF, CPAM and France
 		// Travail, not for employers (anef.md §2.2 I).
 		{Key: fOrg, Kind: ChoiceField, Choices: []string{OrgCAF, OrgCPAM, OrgFranceTrav}, Only: []string{"t9"}, Session: keyOrg},
@@ -134,7 +183,21 @@ var Letters = []Letter{
 		date(fAPIEnd, flows.KeyAPIEnd, "t4", "t9"),
 		date(fADFEnd, flows.KeyADFEnd, "t7"),
 		date(fSent, ""),
-	}},
+	}, evidenceFields())},
+}
+
+// join lists fields given one by one or in slices.
+func join(parts ...any) []Field {
+	var out []Field
+	for _, p := range parts {
+		switch x := p.(type) {
+		case Field:
+			out = append(out, x)
+		case []Field:
+			out = append(out, x...)
+		}
+	}
+	return out
 }
 
 // ByID returns the letter with id.
@@ -145,6 +208,12 @@ func ByID(id string) (Letter, bool) {
 		}
 	}
 	return Letter{}, false
+}
+
+// needed reports whether f is asked in situation sit, given the answers
+// so far.
+func (f Field) needed(sit string, values map[string]string) bool {
+	return f.asks(sit) && (f.When == nil || f.When(values))
 }
 
 // asks reports whether f is asked in situation sit.

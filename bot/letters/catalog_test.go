@@ -121,11 +121,23 @@ func TestEveryMessageIDExists(t *testing.T) {
 		"letters_expired", "letters_stale", "letters_cancelled", "letters_caption", "letters_how_to_send",
 		"letters_how_ddd", "letters_nothing_kept", "letters_review_sender", "letters_review_prefecture",
 		"letters_review_blanks", "letters_review_confirm", "letters_warn_not_on_time", "letters_warn_motifs",
-		"letters_warn_motifs_nodate", "letters_warn_ddd", "letters_btn_remind", "letters_btn_make_text", "letters_review_api_end"}
-	for _, e := range []error{ErrEmpty, ErrTooLong, ErrNotLatin, ErrNumber, ErrDep, ErrDate, ErrUseButtons} {
+		"letters_warn_motifs_nodate", "letters_warn_ddd", "letters_btn_make_text", "letters_review_api_end",
+		"letters_warn_motifs_early", "letters_warn_motifs_lastday", "letters_warn_motifs_passed",
+		"letters_skip_required", "letters_pref_named", "letters_review_tel", "letters_review_mail",
+		"letters_review_anef", "letters_review_place", "letters_review_ccc_date", "letters_review_ccc_yes",
+		"letters_review_ccc_no", "letters_review_shots_yes", "letters_review_shots_no", "letters_edit_pick",
+		"letters_text_copy", "handoff_sum_letter", "letters_sent_busy"}
+	for _, e := range []error{ErrEmpty, ErrTooLong, ErrNotLatin, ErrNumber, ErrDep, ErrDate, ErrUseButtons,
+		ErrPhone, ErrEmail, ErrFuture, ErrRegistered} {
 		ids = append(ids, e.Error())
 	}
-	for _, b := range []string{"cancel", "skip", "back", "again", "make"} {
+	for _, rule := range []string{ruleCRPA, ruleDefault} {
+		ids = append(ids, "letters_sent_recorded_"+rule, "letters_sent_due_"+rule)
+	}
+	for _, f := range sentFields {
+		ids = append(ids, "letters_ask_"+f.Key)
+	}
+	for _, b := range []string{"cancel", "skip", "back", "again", "make", "edit", "review", "sent", "today"} {
 		ids = append(ids, "letters_btn_"+b)
 	}
 	for _, o := range []string{OrgEmployer, OrgCAF, OrgCPAM, OrgFranceTrav} {
@@ -136,7 +148,7 @@ func TestEveryMessageIDExists(t *testing.T) {
 			ids = append(ids, "letters_"+p+"_"+l.ID)
 		}
 		for _, f := range l.Fields {
-			ids = append(ids, "letters_ask_"+f.Key)
+			ids = append(ids, "letters_ask_"+f.Key, "letters_field_"+f.Key)
 			for _, c := range f.Choices {
 				ids = append(ids, "letters_choice_"+f.Key+"_"+c)
 			}

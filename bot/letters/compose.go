@@ -26,11 +26,22 @@ type Facts struct {
 	PrefectureAddress     string
 	Org, OrgAddress       string
 	Reason                string // why a renewal is late, in the person's words
-	Situation             string // flows.KeySituation's value
-	Expiry, Filed         time.Time
-	APIEnd, ADFEnd        time.Time
-	Since, Sent           time.Time
-	Today                 time.Time
+	// City is the town of the place line when the address does not give
+	// it (CityOf).
+	City         string
+	Phone, Email string
+	// ANEF is the ANEF application number (numéro de demande).
+	ANEF string
+	// CCC and Shots are "yes", "no" or "" (not answered): whether the
+	// person contacted the Centre de contact citoyen, on CCCDate when
+	// known, and kept dated screenshots (anef.md §2.3 steps 1-2).
+	CCC, Shots     string
+	CCCDate        time.Time
+	Situation      string // flows.KeySituation's value
+	Expiry, Filed  time.Time
+	APIEnd, ADFEnd time.Time
+	Since, Sent    time.Time
+	Today          time.Time
 	// LinkAttestations is service-public sheet F36206 (anef.md §9.7).
 	LinkAttestations string
 }
@@ -51,7 +62,9 @@ func funcs(today time.Time) template.FuncMap {
 		"past":       func(d time.Time) bool { return !d.IsZero() && !d.After(today) },
 		"onTime":     onTime,
 		"lines":      lines,
-		"prefecture": prefecture,
+		"recipient":  prefectureLines,
+		"orgLines":   orgLines,
+		"place":      place,
 		"orgName":    orgName,
 		"orgSubject": orgSubject,
 		// clause is the person's words inside a sentence of the letter:
@@ -82,7 +95,7 @@ func Compose(id string, f Facts) (Document, error) {
 // draw (a name in Arabic script, an emoji): the person writes it by hand
 // rather than receiving a letter with empty boxes.
 func (f Facts) drawable() Facts {
-	for _, p := range []*string{&f.Name, &f.Address, &f.Number, &f.Departement, &f.PrefectureAddress, &f.OrgAddress, &f.Reason} {
+	for _, p := range []*string{&f.Name, &f.Address, &f.Number, &f.Departement, &f.PrefectureAddress, &f.OrgAddress, &f.Reason, &f.City, &f.Phone, &f.Email, &f.ANEF} {
 		if !DrawableText(*p) {
 			*p = ""
 		}
@@ -125,18 +138,6 @@ func lines(s string) []string {
 		}
 	}
 	return out
-}
-
-// prefecture names the addressee. In Paris residence permits are handled
-// by the préfecture de police (anef.md §1.1).
-func prefecture(dep string) string {
-	switch dep {
-	case "":
-		return "Préfecture"
-	case "75":
-		return "Préfecture de police"
-	}
-	return "Préfecture – département " + dep
 }
 
 func orgName(org string) string {

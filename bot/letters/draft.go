@@ -37,6 +37,9 @@ type Draft struct {
 	// Asked lists the fields answered in the conversation, in order, for
 	// Back (values that came from the session are not in it).
 	Asked []string `json:"a,omitempty"`
+	// Mode is "" while a letter is prepared, modeSent while the person
+	// records that they sent it (sent.go).
+	Mode string `json:"m,omitempty"`
 }
 
 // LogValue keeps the answers out of logs.

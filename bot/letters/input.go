@@ -21,6 +21,10 @@ var (
 	ErrDep        = errors.New("letters_invalid_dep")
 	ErrDate       = errors.New("letters_invalid_date")
 	ErrUseButtons = errors.New("letters_use_buttons")
+	ErrPhone      = errors.New("letters_invalid_tel")
+	ErrEmail      = errors.New("letters_invalid_mail")
+	ErrFuture     = errors.New("letters_invalid_future")
+	ErrRegistered = errors.New("letters_invalid_rr")
 )
 
 // Accept checks a typed answer to field f and returns the value to keep.
@@ -38,6 +42,10 @@ func (f Field) Accept(text string, now time.Time) (string, error) {
 		if err != nil {
 			return "", ErrDate
 		}
+		if f.Key == fSentOn && d.After(today(now)) {
+			// The day a letter was posted cannot be ahead.
+			return "", ErrFuture
+		}
 		return d.Format(isoDate), nil
 	case DepField:
 		dep, ok := Departement(text)
@@ -52,10 +60,57 @@ func (f Field) Accept(text string, now time.Time) (string, error) {
 	if !latinOnly(text) {
 		return "", ErrNotLatin
 	}
-	if f.Key == fNumber {
+	switch f.Key {
+	case fNumber, fANEF:
 		return number(text)
+	case fPhone:
+		return phone(text)
+	case fEmail:
+		return email(text)
+	case fRegistered:
+		return registered(text)
 	}
 	return text, nil
+}
+
+// phone checks a telephone number: digits with the usual separators and
+// an optional leading "+", 6 to 15 digits (E.164's maximum).
+func phone(s string) (string, error) {
+	digits := 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '+' && i == 0, r == ' ', r == '.', r == '-', r == '(', r == ')':
+		default:
+			return "", ErrPhone
+		}
+	}
+	if digits < 6 || digits > 15 {
+		return "", ErrPhone
+	}
+	return s, nil
+}
+
+// email checks the shape of an e-mail address only: one "@", a dot in
+// the domain, no space.
+func email(s string) (string, error) {
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || strings.ContainsAny(s, " ,;") || strings.Contains(domain, "@") ||
+		!strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
+		return "", ErrEmail
+	}
+	return s, nil
+}
+
+// registered checks a registered-mail number (on La Poste's receipt):
+// letters and digits, spaces dropped, 8 to 20 characters.
+func registered(s string) (string, error) {
+	v, err := number(s)
+	if err != nil || len(v) < 8 || len(v) > 20 {
+		return "", ErrRegistered
+	}
+	return v, nil
 }
 
 const isoDate = "2006-01-02"

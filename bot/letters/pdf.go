@@ -20,16 +20,35 @@ var (
 
 // Page layout, in millimetres and points.
 const (
-	margin     = 20.0
+	margin     = 18.0
 	rightBlock = 110.0 // left edge of the addressee and signature block
-	fontSize   = 10.5
-	lineHeight = 5.2
+	fontSize   = 10.0
+	lineHeight = 4.9
 	itemIndent = 5.0
 )
 
 // PDF lays the document out on A4 pages. created is written in the PDF's
-// metadata (a fixed date keeps output reproducible); title too.
+// metadata (a fixed date keeps output reproducible); title too. A letter
+// that needs more than one page is laid out a second time with "n/N" at
+// the foot of every page; a one-page letter has no number.
 func (d Document) PDF(title string, created time.Time) ([]byte, error) {
+	pdf, err := d.render(title, created, false)
+	if err != nil {
+		return nil, err
+	}
+	if pdf.PageCount() > 1 {
+		if pdf, err = d.render(title, created, true); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("render pdf: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (d Document) render(title string, created time.Time, numbered bool) (*fpdf.Fpdf, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(true, margin)
@@ -42,24 +61,73 @@ func (d Document) PDF(title string, created time.Time) ([]byte, error) {
 	pdf.SetCatalogSort(true)
 	pdf.SetLang("fr")
 	pdf.AliasNbPages("{nb}")
-	pdf.SetFooterFunc(func() {
-		if pdf.PageCount() > 1 {
+	if numbered {
+		pdf.SetFooterFunc(func() {
 			pdf.SetY(-12)
 			pdf.SetFont("serif", "", 8)
 			pdf.CellFormat(0, 4, fmt.Sprintf("%d/{nb}", pdf.PageNo()), "", 0, "C", false, 0, "")
-		}
-	})
+		})
+	}
 	pdf.AddPage()
-	for _, b := range d.Blocks {
+	tail := d.tail()
+	for i, b := range d.Blocks {
+		if i == tail && !fits(pdf, d.Blocks[tail:]) {
+			// The closing and the signature never stand alone on a
+			// page: the last paragraph goes over with them.
+			pdf.AddPage()
+		}
 		layout(pdf, b)
 	}
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
+	if err := pdf.Error(); err != nil {
 		return nil, fmt.Errorf("render pdf: %w", err)
 	}
-	return buf.Bytes(), nil
+	return pdf, nil
 }
 
+// tail is the index of the block where the letter's end starts: the last
+// paragraph before the closing formula, with its list, the closing and
+// the signature. -1 when the letter has fewer than two paragraphs.
+func (d Document) tail() int {
+	var paras []int
+	for i, b := range d.Blocks {
+		if b.Kind == Paragraph {
+			paras = append(paras, i)
+		}
+	}
+	if len(paras) < 2 {
+		return -1
+	}
+	return paras[len(paras)-2]
+}
+
+// fits reports whether blocks fit in what is left of the current page.
+func fits(pdf *fpdf.Fpdf, blocks []Block) bool {
+	_, pageH := pdf.GetPageSize()
+	return pdf.GetY()+height(pdf, blocks) <= pageH-margin
+}
+
+// height is the space blocks take, as layout draws them.
+func height(pdf *fpdf.Fpdf, blocks []Block) float64 {
+	pageW, _ := pdf.GetPageSize()
+	h := 0.0
+	for _, b := range blocks {
+		w := pageW - 2*margin
+		pdf.SetFont("serif", "", fontSize)
+		switch b.Kind {
+		case Gap:
+			h += lineHeight * 0.8
+			continue
+		case Right:
+			w = pageW - margin - rightBlock
+		case Item:
+			w -= 2 * itemIndent
+		case Title:
+			pdf.SetFont("serif", "B", fontSize)
+		}
+		h += float64(len(pdf.SplitText(b.Text, w))) * lineHeight
+	}
+	return h
+}
 func layout(pdf *fpdf.Fpdf, b Block) {
 	pdf.SetFont("serif", "", fontSize)
 	switch b.Kind {

@@ -22,10 +22,11 @@ const OfferID = "letter"
 // "l:<seq>:<option>".
 const pressPrefix = "l:"
 
-// FollowUp is the hook a reminders feature provides to remind the person
-// to follow up on a letter sent on a day. When set, the bot offers it
-// after the letter; see docs/letters.md.
-type FollowUp func(ctx context.Context, chatID int64, lang, letterID string, sent time.Time) error
+// FollowUp is the hook a reminders feature provides to remind the person,
+// on day due, to follow up on a letter sent on day sent. The day due comes
+// from the day sent and the rule that applies (followUpOf); see
+// docs/letters.md.
+type FollowUp func(ctx context.Context, chatID int64, lang, letterID string, sent, due time.Time) error
 
 // Service is the letter conversation: the plan offer, the effect that
 // starts it, the middleware that takes the person's answers while a
@@ -33,6 +34,7 @@ type FollowUp func(ctx context.Context, chatID int64, lang, letterID string, sen
 type Service struct {
 	store    *Store
 	followUp FollowUp
+	skip     skipWords
 	// Lost, when set, counts a draft found unreadable (a metric).
 	Lost func()
 }
@@ -255,6 +257,9 @@ func (s *Service) press(ctx context.Context, b *bot.Bot, u bot.Update) error {
 	if id, found := strings.CutPrefix(opt, "remind="); ok && found {
 		return s.remind(ctx, b, u, id)
 	}
+	if id, found := strings.CutPrefix(opt, "sent="); ok && found {
+		return s.startSent(ctx, b, u, id)
+	}
 	d, found, err := s.store.Load(ctx, u.ChatID)
 	if errors.Is(err, ErrDraftLost) {
 		return s.lost(ctx, b, u)
@@ -286,11 +291,24 @@ func (s *Service) option(ctx context.Context, b *bot.Bot, chatID int64, d Draft,
 		return s.back(ctx, b, chatID, d)
 	case opt == "again":
 		return s.choose(ctx, b, chatID, Draft{Lang: d.Lang, Situation: d.Situation, Seq: d.Seq, Values: d.preset()}, d.Letter)
-	case opt == "make" && d.Letter != "" && d.next() == nil:
+	case opt == "make" && d.Letter != "" && d.Mode == "" && d.next() == nil:
 		return s.produce(ctx, b, chatID, d)
 	case opt == "skip":
 		if f := d.next(); f != nil && f.Optional {
 			return s.set(ctx, b, chatID, d, f.Key, "")
+		}
+	case opt == "today":
+		if f := d.next(); f != nil && f.Today {
+			return s.set(ctx, b, chatID, d, f.Key, today(b.Now()).Format(isoDate))
+		}
+	case opt == "edit" && d.Letter != "" && d.Mode == "" && d.next() == nil:
+		d.Seq++
+		return s.saveAndReply(ctx, b, chatID, d, editMenu(d))
+	case opt == "review" && d.Letter != "" && d.Mode == "" && d.next() == nil:
+		return s.ask(ctx, b, chatID, d)
+	case strings.HasPrefix(opt, "edit="):
+		if d.Mode == "" && d.next() == nil && d.editable(strings.TrimPrefix(opt, "edit=")) {
+			return s.edit(ctx, b, chatID, d, strings.TrimPrefix(opt, "edit="))
 		}
 	case strings.HasPrefix(opt, "pick="):
 		id := strings.TrimPrefix(opt, "pick=")
@@ -339,6 +357,13 @@ func (s *Service) choose(ctx context.Context, b *bot.Bot, chatID int64, d Draft,
 	return s.saveAndAsk(ctx, b, chatID, d)
 }
 
+func (s *Service) saveAndReply(ctx context.Context, b *bot.Bot, chatID int64, d Draft, r flows.Reply) error {
+	if err := s.store.Save(ctx, chatID, d); err != nil {
+		return err
+	}
+	return b.Reply(ctx, chatID, d.Lang, []flows.Reply{r})
+}
+
 func (s *Service) saveAndAsk(ctx context.Context, b *bot.Bot, chatID int64, d Draft) error {
 	if err := s.store.Save(ctx, chatID, d); err != nil {
 		return err
@@ -346,16 +371,26 @@ func (s *Service) saveAndAsk(ctx context.Context, b *bot.Bot, chatID int64, d Dr
 	return s.ask(ctx, b, chatID, d)
 }
 
+// fields are what the draft asks: the letter's fields, or the questions
+// recording that it was sent.
+func (d Draft) fields() []Field {
+	if d.Mode == modeSent {
+		return sentFields
+	}
+	l, _ := ByID(d.Letter)
+	return l.Fields
+}
+
 // next returns the first field of the letter still to ask, or nil when
 // the letter is complete.
 func (d Draft) next() *Field {
-	l, ok := ByID(d.Letter)
-	if !ok {
+	if _, ok := ByID(d.Letter); !ok {
 		return nil
 	}
-	for i := range l.Fields {
-		f := &l.Fields[i]
-		if _, done := d.Values[f.Key]; !done && f.asks(d.Situation) {
+	fields := d.fields()
+	for i := range fields {
+		f := &fields[i]
+		if _, done := d.Values[f.Key]; !done && f.needed(d.Situation, d.Values) {
 			return f
 		}
 	}
@@ -381,6 +416,14 @@ func (s *Service) answer(ctx context.Context, b *bot.Bot, chatID int64, d Draft,
 		return s.ask(ctx, b, chatID, d)
 	}
 	now := b.Now()
+	if s.skip.is(b.Catalog(), text) {
+		// The word of the skip button, typed: skip where skipping is
+		// allowed, a clear refusal where it is not.
+		if !f.Optional {
+			return b.Say(ctx, chatID, d.Lang, "letters_skip_required", nil)
+		}
+		return s.set(ctx, b, chatID, d, f.Key, "")
+	}
 	v, err := f.Accept(text, now)
 	if err != nil {
 		return b.Say(ctx, chatID, d.Lang, err.Error(), flows.Args{"Max": f.Max, "Example": exampleDate(now)})
@@ -413,15 +456,24 @@ func (s *Service) ask(ctx context.Context, b *bot.Bot, chatID int64, d Draft) er
 		return b.Reply(ctx, chatID, d.Lang, []flows.Reply{pick(d)})
 	}
 	f := d.next()
+	if f == nil && d.Mode == modeSent {
+		return s.record(ctx, b, chatID, d)
+	}
 	if f == nil {
 		return b.Reply(ctx, chatID, d.Lang, []flows.Reply{s.review(d, b.Now())})
 	}
 	r := flows.Reply{Parts: []flows.Part{{ID: "letters_ask_" + f.Key, Args: flows.Args{"Example": exampleDate(b.Now())}}}}
-	if len(d.Asked) == 0 {
+	if f.Key == fPref {
+		r.Parts = append(prefectureNamed(d), r.Parts...)
+	}
+	if len(d.Asked) == 0 && d.Mode == "" {
 		r.Parts = append([]flows.Part{{ID: "letters_intro_" + d.Letter}}, r.Parts...)
 	}
 	for _, c := range f.Choices {
 		r.Choices = append(r.Choices, flows.Choice{Data: data(d.Seq, "ch="+c), Label: "letters_choice_" + f.Key + "_" + c})
+	}
+	if f.Today {
+		r.Choices = append(r.Choices, flows.Choice{Data: data(d.Seq, "today"), Label: "letters_btn_today"})
 	}
 	if f.Optional {
 		r.Choices = append(r.Choices, flows.Choice{Data: data(d.Seq, "skip"), Label: "letters_btn_skip"})
@@ -441,7 +493,10 @@ func (s *Service) remind(ctx context.Context, b *bot.Bot, u bot.Update, id strin
 	if _, ok := ByID(id); !ok || s.followUp == nil {
 		return b.Say(ctx, u.ChatID, lang, "letters_stale", nil)
 	}
-	if err := s.followUp(ctx, u.ChatID, lang, id, today(b.Now())); err != nil {
+	// A button of an earlier version, under a letter made today: the
+	// follow-up of a letter whose sending day is not known.
+	made := today(b.Now())
+	if err := s.followUp(ctx, u.ChatID, lang, id, made, made.AddDate(0, 0, FollowUpDays)); err != nil {
 		return fmt.Errorf("letter follow-up: %w", err)
 	}
 	return nil

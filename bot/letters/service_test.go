@@ -35,15 +35,20 @@ var now = time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
 func newPerson(t *testing.T, be redistest.Backend) *person { return newPersonKeys(t, be, nil) }
 
 func newPersonKeys(t *testing.T, be redistest.Backend, keys letters.Sealer) *person {
-	return newPersonWith(t, be, keys, nil)
+	return newPersonWith(t, be, keys, nil, nil)
 }
 
-// newPersonWith is newPersonKeys with a change to the service first.
-func newPersonWith(t *testing.T, be redistest.Backend, keys letters.Sealer, change func(*letters.Service)) *person {
+func newPersonFollow(t *testing.T, be redistest.Backend, keys letters.Sealer, follow letters.FollowUp) *person {
+	return newPersonWith(t, be, keys, follow, nil)
+}
+
+// newPersonWith builds a person's bot with a follow-up hook and a change
+// to the service first (both may be nil).
+func newPersonWith(t *testing.T, be redistest.Backend, keys letters.Sealer, follow letters.FollowUp, change func(*letters.Service)) *person {
 	t.Helper()
 	cat, g, _ := bottest.Parts(t)
 	store := letters.NewStore(be.Client, be.Prefix, 0, keys)
-	svc := letters.NewService(store, nil)
+	svc := letters.NewService(store, follow)
 	if change != nil {
 		change(svc)
 	}
@@ -151,12 +156,26 @@ func TestDDDTextIsSentAsAMessage(t *testing.T) {
 		p.text("2a")
 		p.want("already sent a letter")
 		p.text("12/11/2026")
-		p.want("Your text for the Défenseur des droits")
+		p.want("Centre de contact citoyen")
+		p.press("No")
+		p.want("screenshots")
+		p.text("Skip") // the skip word, typed
+		review := p.want("Your text for the Défenseur des droits")
+		for _, w := range []string{"does not mention the Centre de contact citoyen", "does not mention screenshots"} {
+			if !strings.Contains(review.Text, w) {
+				t.Errorf("summary lacks %q:\n%s", w, review.Text)
+			}
+		}
 		p.press("Create the text")
 		text := p.want("Objet\u00a0: blocage de ma démarche")
 		for _, w := range []string{"département 2A", "12 novembre 2026", "intervenir auprès de la préfecture"} {
 			if !strings.Contains(text.Text, w) {
 				t.Errorf("text lacks %q:\n%s", w, text.Text)
+			}
+		}
+		for _, w := range []string{"Centre de contact citoyen", "captures"} {
+			if strings.Contains(text.Text, w) {
+				t.Errorf("text states %q the person did not say:\n%s", w, text.Text)
 			}
 		}
 		if text.Document != nil {
@@ -253,7 +272,7 @@ func TestDraftEncryptedAtRest(t *testing.T) {
 			t.Errorf("draft stored in clear: %q", raw)
 		}
 		p.text("1 rue A\n75001 Paris") // read back through the key
-		p.want("numéro étranger")
+		p.want("phone number")
 	})
 }
 
@@ -278,12 +297,24 @@ func TestDiagnosisDatesFillTheLetter(t *testing.T) {
 		}
 		p.press("reasons")
 		p.text("Ana Lima")
-		p.text("1 rue A\n93200 Saint-Denis")
+		p.text("1 rue A\n93200 Saint-Denis") // the town comes from the address
+		p.want("phone number")
 		p.press("Skip")
+		p.press("Skip") // e-mail
+		p.want("numéro étranger")
+		p.press("Skip")
+		p.press("Skip") // ANEF number
 		p.text("93")
+		named := p.want("Préfecture de la Seine-Saint-Denis (Bobigny)")
+		if !strings.Contains(named.Text, "Sous-préfecture") {
+			t.Errorf("the question does not say how to name a sous-préfecture:\n%s", named.Text)
+		}
 		p.press("Skip")
+		p.press("Yes") // screenshots kept
 		review := p.want("Your letter: request for the reasons")
-		for _, w := range []string{"filed your request on 01/06/2026", "on 01/10/2026", "before 02/12/2026"} {
+		for _, w := range []string{"filed your request on 01/06/2026", "on 01/10/2026", "before 02/12/2026",
+			"Numéro étranger: " + letters.Blank, "ANEF application number: " + letters.Blank, "Town at the top of the letter: Saint-Denis",
+			"Addressee: Préfecture de la Seine-Saint-Denis, Service des étrangers", "mentions your dated screenshots"} {
 			if !strings.Contains(review.Text, w) {
 				t.Errorf("summary lacks %q:\n%s", w, review.Text)
 			}
@@ -297,10 +328,15 @@ func TestDiagnosisDatesFillTheLetter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, w := range []string{"Ana Lima", "1er juin 2026", "L232-4", "Préfecture – département 93"} {
-			if !strings.Contains(text, w) {
+		for _, w := range []string{"Ana Lima", "1er juin 2026", "L232-4", "Préfecture de la Seine-Saint-Denis", "Bobigny",
+			"À Saint-Denis, le 29 novembre 2026", "Numéro étranger : " + letters.Blank, "captures d’écran datées"} {
+			if !strings.Contains(text, pdftext.Normalize(w)) {
 				t.Errorf("PDF lacks %q:\n%s", w, text)
 			}
+		}
+		copyText := p.want("Objet\u00a0: demande de communication des motifs")
+		if copyText.Document != nil || !strings.Contains(copyText.Text, "Ana Lima") {
+			t.Errorf("the letter's text is not sent as a message to copy: %+v", copyText)
 		}
 	})
 }
@@ -318,7 +354,7 @@ func TestDraftWithLostKey(t *testing.T) {
 		before.want("Your first name")
 
 		var lost int
-		p := newPersonWith(t, be, ringB, func(svc *letters.Service) { svc.Lost = func() { lost++ } })
+		p := newPersonWith(t, be, ringB, nil, func(svc *letters.Service) { svc.Lost = func() { lost++ } })
 		p.text("Ana Lima")
 		p.want(lostDraft(t))
 		if n := be.Client.Exists(context.Background(), p.store.Key(chat)).Val(); n != 0 {

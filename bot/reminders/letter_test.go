@@ -143,3 +143,46 @@ func TestFollowLetterRefusesNoLetter(t *testing.T) {
 		}
 	})
 }
+
+// "I sent it": the follow-up comes on the day the letters feature gives
+// (one month for the reasons of an implicit refusal), names the day the
+// letter was sent, and moves when the person gives another day.
+func TestFollowLetterOn(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, b redistest.Backend) {
+		ctx := context.Background()
+		f, bt, _, sent := featureBot(t, b, time.Date(2026, 11, 29, 12, 0, 0, 0, paris))
+		const chat = 92
+		if err := f.FollowLetterOn(ctx, bt, chat, "en", "motifs", civil("2026-11-27"), civil("2026-12-27")); err != nil {
+			t.Fatal(err)
+		}
+		if txt := sent.Last().Text; !strings.Contains(txt, "27/12/2026") {
+			t.Errorf("confirmation:\n%s", txt)
+		}
+		c, err := f.Store.Load(ctx, chat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(c.Pending); got != "letter-20261227" {
+			t.Fatalf("pending: %s", got)
+		}
+		// Same day again: kept. Another day: moved, still one.
+		if err := f.FollowLetterOn(ctx, bt, chat, "en", "motifs", civil("2026-11-27"), civil("2026-12-27")); err != nil {
+			t.Fatal(err)
+		}
+		if txt := sent.Last().Text; !strings.Contains(txt, "already") {
+			t.Errorf("same day again:\n%s", txt)
+		}
+		if err := f.FollowLetterOn(ctx, bt, chat, "en", "motifs", civil("2026-11-28"), civil("2026-12-28")); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ = f.Store.Load(ctx, chat); ids(c.Pending) != "letter-20261228" {
+			t.Errorf("after another day: %s", ids(c.Pending))
+		}
+		if err := bt.Handle(ctx, bot.Update{Kind: bot.Message, ChatID: chat, Private: true, Text: "/reminders"}); err != nil {
+			t.Fatal(err)
+		}
+		if o := sent.Last(); !strings.Contains(o.Text, "28/12/2026") || !strings.Contains(o.Text, "28/11/2026") {
+			t.Errorf("/reminders:\n%s", o.Text)
+		}
+	})
+}

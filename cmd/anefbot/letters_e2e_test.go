@@ -17,6 +17,8 @@ type letterChat struct {
 	h    *harness
 	u    telegramtest.User
 	seen int
+	// tapped is one past the last message whose button tap pressed.
+	tapped int
 }
 
 // openLetter starts a new person on the general plan and picks the letter
@@ -90,20 +92,37 @@ func TestTelegramLetterToPDF(t *testing.T) {
 		h.api.PushText(c.u, "Amina Benali")
 		c.want("Your postal address")
 		h.api.PushText(c.u, "12 rue de l'Église\n93200 Saint-Denis")
+		c.want("phone number")
+		h.press(c.u, "Skip")
+		c.want("e-mail")
+		h.api.PushText(c.u, "amina@")
+		c.want("don't recognise this e-mail")
+		h.api.PushText(c.u, "amina@example.org")
 		c.want("numéro étranger")
+		// The French skip word, typed in an English chat: skipped, never
+		// written as the numéro étranger.
+		h.api.PushText(c.u, "Passer")
+		c.want("ANEF")
 		h.press(c.u, "Skip")
 		c.want("number of your département")
+		h.api.PushText(c.u, "skip")
+		c.want("cannot be skipped")
 		h.api.PushText(c.u, "99")
 		c.want("do not recognise")
 		h.api.PushText(c.u, "93")
-		c.want("préfecture's postal address")
+		c.want("Préfecture de la Seine-Saint-Denis (Bobigny)")
 		h.press(c.u, "Skip")
 		c.want("end date of your residence permit")
 		h.api.PushText(c.u, "15/12/2026")
 		c.want("Since what date")
 		h.press(c.u, "Skip")
+		c.want("Centre de contact citoyen")
+		h.press(c.u, "No")
+		c.want("screenshots")
+		h.press(c.u, "No")
 		review := c.want("Your letter: request to the préfecture for the « solution de substitution »")
-		for _, w := range []string{"From: Amina Benali", "12 rue de l'Église, 93200 Saint-Denis", "End of your permit: 15/12/2026", "To attach"} {
+		for _, w := range []string{"From: Amina Benali", "12 rue de l'Église, 93200 Saint-Denis", "End of your permit: 15/12/2026", "To attach",
+			"Numéro étranger: ……", "E-mail: amina@example.org", "Town at the top of the letter: Saint-Denis"} {
 			if !strings.Contains(review.Text, w) {
 				t.Errorf("summary lacks %q:\n%s", w, review.Text)
 			}
@@ -117,11 +136,19 @@ func TestTelegramLetterToPDF(t *testing.T) {
 		if err != nil {
 			t.Fatalf("the PDF sent is not valid: %v", err)
 		}
-		for _, w := range []string{"Amina Benali", "12 rue de l'Église", "Préfecture – département 93", "15 décembre 2026", "29 novembre 2026", "R431-2", "Lettre recommandée avec accusé de réception"} {
-			if !strings.Contains(text, w) {
+		for _, w := range []string{"Amina Benali", "12 rue de l'Église", "Préfecture de la Seine-Saint-Denis", "15 décembre 2026",
+			"À Saint-Denis, le 29 novembre 2026", "R431-2", "Lettre recommandée avec accusé de réception", "Numéro étranger : ……"} {
+			if !strings.Contains(text, pdftext.Normalize(w)) {
 				t.Errorf("PDF lacks %q:\n%s", w, text)
 			}
 		}
+		for _, w := range []string{"PASSER", "Passer", "Centre de contact citoyen", "captures"} {
+			if strings.Contains(text, w) {
+				t.Errorf("PDF states %q:\n%s", w, text)
+			}
+		}
+		c.want("to copy into a form")
+		c.want("Objet\u00a0: demande de solution de substitution")
 		after := c.want("lettre recommandée avec accusé de réception")
 		if !strings.Contains(after.Text, "I kept neither the letter nor what you typed") {
 			t.Errorf("the instructions do not say that nothing was kept:\n%s", after.Text)
@@ -131,7 +158,7 @@ func TestTelegramLetterToPDF(t *testing.T) {
 			t.Errorf("the letter's draft is still in Redis (%d, %v)", n, err)
 		}
 		// The summary's button, pressed again, produces nothing more (the
-		// latest buttons are now the follow-up reminder's).
+		// latest buttons are now "I sent it").
 		h.api.PushCallback(c.u, makeData)
 		c.want("no longer being prepared")
 		if docs := len(h.api.Sent("sendDocument")); docs != 1 {

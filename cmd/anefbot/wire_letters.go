@@ -19,16 +19,16 @@ var errNoFollowUp = errors.New("no reminders feature to follow up a letter")
 // setupLetters offers "✉️ Get a letter" under the plans where a letter is a
 // step, runs the letter conversation (its own buttons "l:…" and the typed
 // answers while a letter is prepared), and erases a draft on /forget. The
-// "⏰ Remind me to follow up" button under every letter schedules a
-// reminder through the reminders feature, looked up when pressed so the
-// two features may be set up in any order.
+// "📮 I sent it" button under every letter records the day it was sent
+// and schedules the follow-up through the reminders feature, looked up
+// when needed so the two features may be set up in any order.
 func setupLetters(w *wiring) error {
 	store := letters.NewStore(w.rdb, w.cfg.RedisPrefix, letters.DefaultDraftTTL, w.keys)
-	followUp := func(ctx context.Context, chatID int64, lang, letterID string, made time.Time) error {
+	followUp := func(ctx context.Context, chatID int64, lang, letterID string, sent, due time.Time) error {
 		if w.followLetter == nil {
 			return errNoFollowUp
 		}
-		return w.followLetter(ctx, chatID, lang, letterID, made)
+		return w.followLetter(ctx, chatID, lang, letterID, sent, due)
 	}
 	svc := letters.NewService(store, followUp)
 	svc.Lost = func() { w.bot.Lost("draft") }

@@ -61,12 +61,12 @@ func setupReminders(w *wiring) error {
 		live.Store(b)
 		return f.Middleware(b, next)
 	})
-	w.followLetter = func(ctx context.Context, chatID int64, lang, letterID string, made time.Time) error {
+	w.followLetter = func(ctx context.Context, chatID int64, lang, letterID string, sent, due time.Time) error {
 		b := live.Load()
 		if b == nil {
 			return errBotNotBuilt
 		}
-		return f.FollowLetter(ctx, b, chatID, lang, letterID, made)
+		return f.FollowLetterOn(ctx, b, chatID, lang, letterID, sent, due)
 	}
 	w.forgetters = append(w.forgetters, f.Forget)
 	clock := w.bot.Clock

@@ -59,11 +59,11 @@ type wiring struct {
 	gate *intake.Gate
 	// rt is the production runtime's state (wire_runtime.go).
 	rt *runtimeParts
-	// followLetter schedules the reminder to follow up a letter made on
-	// the given day; set by the reminders feature, nil without it. Read
+	// followLetter schedules the reminder to follow up a letter sent on a
+	// day, on the given day; set by the reminders feature, nil without it. Read
 	// when a button is pressed, so the order of the features does not
 	// matter.
-	followLetter func(ctx context.Context, chatID int64, lang, letterID string, made time.Time) error
+	followLetter func(ctx context.Context, chatID int64, lang, letterID string, sent, due time.Time) error
 }
 
 // command is one entry of Telegram's command menu.

@@ -37,6 +37,35 @@ func Text(pdf []byte) (string, error) {
 	return Normalize(out.String()), nil
 }
 
+// Pages checks pdf's structure and returns the text of each page, in
+// order, normalised as Text does: the content stream each page object
+// names with /Contents.
+func Pages(pdf []byte) ([]string, error) {
+	if err := Check(pdf); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range pageRE.FindAllSubmatch(pdf, -1) {
+		obj := regexp.MustCompile(`(?s)\b` + string(m[1]) + ` 0 obj\s*`).FindIndex(pdf)
+		if obj == nil {
+			return nil, fmt.Errorf("pdf: page contents %s not found", m[1])
+		}
+		streams, err := contentStreams(pdf[obj[1]:])
+		if err != nil || len(streams) == 0 {
+			return nil, fmt.Errorf("pdf: page contents %s: %v", m[1], err)
+		}
+		var page strings.Builder
+		for _, s := range shownStrings(streams[0]) {
+			page.WriteString(decodeUTF16BE(s))
+			page.WriteString(" ")
+		}
+		out = append(out, Normalize(page.String()))
+	}
+	return out, nil
+}
+
+var pageRE = regexp.MustCompile(`(?s)/Type /Page\b[^s].*?/Contents (\d+) 0 R`)
+
 var streamRE = regexp.MustCompile(`(?s)<<([^>]*)>>\s*stream\r?\n`)
 
 func contentStreams(pdf []byte) ([][]byte, error) {
