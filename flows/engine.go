@@ -223,7 +223,7 @@ func (t *turn) greet() {
 		r.Choices = []Choice{{Data: pressData(t.s.Seq, optLang+"="+ref.Code), Label: "btn_reference"}}
 	}
 	t.add(r)
-	t.add(say("privacy_short", Args{"Days": t.e.opts.RetentionDays}))
+	t.add(say("privacy_short", Args{"Count": t.e.opts.RetentionDays}))
 	if t.in.Kind == Text && t.suggest(true) {
 		return // a first message describing the problem: see matching.go
 	}

@@ -103,6 +103,9 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		return nil, err
 	}
 	for _, name := range names {
+		if !messageFile(name) {
+			continue
+		}
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
@@ -141,6 +144,10 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	c.prerender()
 	return c, nil
 }
+
+// messageFile reports whether name is a message file, <feature>.<lang>.toml
+// (glossary.toml, next to them, is not).
+func messageFile(name string) bool { return strings.Count(name, ".") == 2 }
 
 // Match returns the supported language closest to a client's language code
 // ("pt-br", "fa-AF", "zh-hans"), or the reference when nothing is close.

@@ -57,7 +57,7 @@ func fsGlob() ([]string, error) {
 	entries, err := files.ReadDir(".")
 	var names []string
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".toml") {
+		if strings.HasSuffix(e.Name(), ".toml") && messageFile(e.Name()) {
 			names = append(names, e.Name())
 		}
 	}

@@ -46,12 +46,17 @@ type Entry struct {
 // National reports whether the entry serves everyone.
 func (e Entry) National() bool { return slices.Contains(e.Departements, "national") }
 
-// NoteIn returns the note in lang, else in French.
-func (e Entry) NoteIn(lang string) string {
+// NoteIn returns the note in lang and the language it is written in: lang
+// when the entry has it, else French, the reference every note has (the
+// caller tells the person the note is in French); "" when there is none.
+func (e Entry) NoteIn(lang string) (note, in string) {
 	if n := e.Note[lang]; n != "" {
-		return n
+		return n, lang
 	}
-	return e.Note["fr"]
+	if n := e.Note["fr"]; n != "" {
+		return n, "fr"
+	}
+	return "", ""
 }
 
 // Directory is the validated list of entries.

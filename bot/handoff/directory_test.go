@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/anefbot/anefbot/locales"
 )
 
 // The shipped directory is valid and national only (no local address is
@@ -21,8 +23,13 @@ func TestShippedDirectory(t *testing.T) {
 		if e.Source == "" || !strings.Contains(e.Source, "anef.md") {
 			t.Errorf("%s: no anef.md source", e.Name)
 		}
-		if e.Note["en"] == "" {
-			t.Errorf("%s: no English note", e.Name)
+		for _, l := range locales.Languages {
+			if e.Note[l.Code] == "" {
+				t.Errorf("%s: no note in %s: a person reading %s would get the French one", e.Name, l.Code, l.Name)
+			}
+		}
+		if e.Hours != "" {
+			t.Errorf("%s: shipped hours are shown as written, in one language: put them in the notes", e.Name)
 		}
 	}
 	if got := d.For("75"); len(got) != len(d.Entries) {
@@ -87,5 +94,29 @@ func TestHours(t *testing.T) {
 		if _, err := ParseHours(bad); !errors.Is(err, ErrHours) {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// A note the operator wrote only in French reaches a person in another
+// language introduced as French; a note in the person's language comes
+// alone.
+func TestDirectoryNoteFallsBackToFrenchSaidSo(t *testing.T) {
+	cat, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &Directory{Entries: []Entry{{
+		Name: "Permanence locale", Departements: []string{"national"}, Phone: "01 02 03 04 05",
+		Note: map[string]string{"fr": "Sur rendez-vous.", "ar": "بموعد مسبق."},
+	}}}
+	s := &Service{cfg: Config{Directory: d}}
+	fa := s.directoryText(cat, "fa", "75")
+	intro, _ := cat.Text("fa", "handoff_dir_note_french", map[string]any{"Note": "Sur rendez-vous."})
+	if !strings.Contains(fa, intro) {
+		t.Errorf("fa: the French note is not introduced as French:\n%s", fa)
+	}
+	ar := s.directoryText(cat, "ar", "75")
+	if !strings.Contains(ar, "بموعد مسبق.") || strings.Contains(ar, "Sur rendez-vous") {
+		t.Errorf("ar: want the Arabic note alone:\n%s", ar)
 	}
 }

@@ -179,8 +179,12 @@ func (s *Service) directoryText(c *locales.Catalog, lang, dep string) string {
 			}
 		}
 		add("handoff_dir_name", flows.Args{"Name": e.Name})
-		if n := e.NoteIn(lang); n != "" {
+		switch n, in := e.NoteIn(lang); {
+		case n == "":
+		case in == lang:
 			lines = append(lines, n)
+		default: // the operator wrote no note in this language
+			add("handoff_dir_note_french", flows.Args{"Note": n})
 		}
 		if e.Phone != "" {
 			add("handoff_dir_phone", flows.Args{"Phone": e.Phone})

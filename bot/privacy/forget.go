@@ -83,7 +83,7 @@ func (c *Commands) privacy(ctx context.Context, b *bot.Bot, u bot.Update) error 
 	if err != nil {
 		return err
 	}
-	return b.Say(ctx, u.ChatID, lang, "privacy_full", flows.Args{"Days": c.cfg.RetentionDays})
+	return b.Say(ctx, u.ChatID, lang, "privacy_full", flows.Args{"Count": c.cfg.RetentionDays})
 }
 
 // ask asks for confirmation: erasing cannot be undone.

@@ -138,7 +138,7 @@ func TestTelegramHandoff(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 		h.api.PushText(admin, "/stats")
 		st := h.seek(admin, &na, "Demandes d'aide")
-		if !strings.Contains(st.Text, "fr : 0 en attente, 0 en cours, 1 closes") {
+		if !strings.Contains(st.Text, "fr : en attente 0, en cours 0, closes 1") {
 			t.Errorf("stats: %q", st.Text)
 		}
 		for _, m := range h.api.Messages(vol.ID)[nv:] {

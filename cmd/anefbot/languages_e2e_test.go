@@ -38,7 +38,7 @@ func TestEveryLanguagePlaysAFullPath(t *testing.T) {
 				// first argument.
 				next := func(id string) telegramtest.Sent {
 					t.Helper()
-					want, _ := cat.Text(l.Code, id, map[string]any{"Example": testNow, "Date": testNow, "Language": l.Name, "Days": 90})
+					want, _ := cat.Text(l.Code, id, map[string]any{"Example": testNow, "Date": testNow, "Language": l.Name, "Count": 90})
 					if k := strings.Index(want, "\u2068"); k > 0 {
 						want = want[:k]
 					}
