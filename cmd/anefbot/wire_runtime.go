@@ -72,7 +72,7 @@ func setupRuntime(w *wiring) error {
 		o := outbox.New(s, outbox.Options{
 			Rate: rc.OutboxRate, ChatRate: rc.OutboxChatRate, ChatBurst: rc.OutboxChatBurst,
 			MinBackoff: w.pauses.Min, MaxBackoff: w.pauses.Max,
-			Marker:     book,
+			Marker:  book,
 			Observe: func(r string) { w.rt.metrics.sends.WithLabelValues(r).Inc() },
 			Logger:  w.log.With("component", "outbox"),
 		})
