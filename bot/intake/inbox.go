@@ -216,7 +216,9 @@ func (in *Inbox) settle(r *chatRun, fresh bool, u bot.Update, ok bool, state int
 		if fresh && state == admittedFirst {
 			r.first = rd
 		}
-		r.held = r.held || fresh && state != admittedBusy
+		if fresh && state != admittedBusy {
+			r.held = true // the run has not started: no race
+		}
 	}
 	if !fresh || !alive {
 		return
