@@ -76,6 +76,13 @@ type chatRun struct {
 	// hints are the updates admitted here and not yet handled, in order:
 	// the next one's reads ride in the round trip that reads the head.
 	hints []bot.Update
+	// counted holds the Unit of an admission that made an update's reads
+	// without taking the chat: counts made then (the rate limit) are not
+	// made again when the update's turn comes.
+	counted map[int64]*Unit
+	// busy: the chat was held elsewhere at the last read; reads wait
+	// until it is taken (only read and written by the chat's goroutine).
+	busy bool
 	// seq counts hints added; inflight the admissions under way. A chat
 	// whose inbox looks empty is let go only if neither changed since.
 	seq, inflight int
@@ -213,8 +220,14 @@ func (in *Inbox) settle(r *chatRun, fresh bool, u bot.Update, ok bool, state int
 		r.hints = append(r.hints, u)
 		r.seq++
 		in.waiting.Add(1)
-		if fresh && state == admittedFirst {
+		switch {
+		case fresh && state == admittedFirst:
 			r.first = rd
+		case fresh:
+			if r.counted == nil {
+				r.counted = map[int64]*Unit{}
+			}
+			r.counted[u.ID] = rd.un
 		}
 		if fresh && state != admittedBusy {
 			r.held = true // the run has not started: no race
@@ -343,7 +356,7 @@ func (in *Inbox) retire(r *chatRun, snap int) bool {
 		return false
 	}
 	in.waiting.Add(-int64(len(r.hints)))
-	r.hints = nil
+	r.hints, r.counted = nil, nil
 	delete(in.chats, r.chat)
 	return true
 }
@@ -353,7 +366,7 @@ func (in *Inbox) retire(r *chatRun, snap int) bool {
 func (in *Inbox) letGo(r *chatRun) {
 	in.mu.Lock()
 	in.waiting.Add(-int64(len(r.hints)))
-	r.hints = nil
+	r.hints, r.counted = nil, nil
 	delete(in.chats, r.chat)
 	in.mu.Unlock()
 	if r.held {

@@ -25,9 +25,13 @@ const (
 // claim takes (or keeps) the chat and reads its inbox's head in one
 // round trip, with the reads of the update this process expects there
 // (the next it admitted): they hold only if the head is that update.
+//
+// While the chat is held elsewhere its reads are not made (they would
+// count the update again, for the rate limit, at every look): once the
+// chat is taken, it is read again with them.
 func (in *Inbox) claim(r *chatRun) (*ready, claimState, error) {
-	hint, hinted := in.hint(r)
-	un := newUnit(r.chat)
+	hint, hinted, un := in.hint(r)
+	reads := hinted && !r.busy
 	ctx := un.with(context.Background())
 	var cl *redis.Cmd
 	var mark *redis.IntCmd
@@ -35,7 +39,7 @@ func (in *Inbox) claim(r *chatRun) (*ready, claimState, error) {
 	err := in.g.pipelined(ctx, func(pipe redis.Pipeliner) {
 		cl = claimScript.EvalSha(ctx, pipe, []string{in.g.inboxKey(r.chat), in.g.leaseKey(r.chat)}, r.token, in.g.opt.Lease.Milliseconds())
 		keeps, mark = keeps[:0], nil
-		if !hinted {
+		if !reads {
 			return
 		}
 		mark = pipe.Exists(ctx, in.g.seenKey(hint))
@@ -60,15 +64,19 @@ func (in *Inbox) claim(r *chatRun) (*ready, claimState, error) {
 	code, _ := vals[0].(int64)
 	switch code {
 	case -1:
-		r.held = false
+		r.held, r.busy = false, true
 		keepAll(false)
 		return nil, claimBusy, nil
 	case 0:
-		r.held = false
+		r.held, r.busy = false, false
 		keepAll(false)
 		return nil, claimEmpty, nil
 	}
 	r.held = true
+	if hinted && !reads {
+		r.busy = false
+		return nil, claimOther, nil // taken: read again, with the reads
+	}
 	raw, _ := vals[1].(string)
 	head, err := decode(raw)
 	if err != nil {
@@ -85,17 +93,31 @@ func (in *Inbox) claim(r *chatRun) (*ready, claimState, error) {
 	}
 	seen := mark.Val() == 1
 	keepAll(!seen)
+	in.uncount(r, head.ID)
 	return &ready{u: head, un: un, seen: seen}, claimHead, nil
 }
 
-// hint returns the update expected at the head of the chat's inbox.
-func (in *Inbox) hint(r *chatRun) (bot.Update, bool) {
+// hint returns the update expected at the head of the chat's inbox, and
+// the Unit to read it in: its admission's, if that counted it already.
+func (in *Inbox) hint(r *chatRun) (bot.Update, bool, *Unit) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if len(r.hints) == 0 {
-		return bot.Update{}, false
+		return bot.Update{}, false, newUnit(r.chat)
 	}
-	return r.hints[0], true
+	h := r.hints[0]
+	if un, ok := r.counted[h.ID]; ok {
+		return h, true, un
+	}
+	return h, true, newUnit(r.chat)
+}
+
+// uncount forgets an admission's Unit once its update is read for
+// handling: an attempt after a passing failure starts afresh.
+func (in *Inbox) uncount(r *chatRun, id int64) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	delete(r.counted, id)
 }
 
 // expect puts head first among the hints: updates admitted here before

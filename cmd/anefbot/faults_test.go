@@ -174,6 +174,12 @@ func TestStaleLeaseDelaysOnlyItsChat(t *testing.T) {
 		t.Logf("the lease ended before the other chat was answered (%v): the ordering is not shown", ttl)
 	}
 	eventually(t, "the held chat answered once its lease ended", func() bool { return countWith(api, held, situation) == 1 })
+	// Looking at the held chat again and again did not count its update
+	// again for the rate limit.
+	rl := b.Prefix + "{c:" + strconv.FormatInt(held.ID, 10) + "}:rl"
+	if n, err := b.Client.Get(context.Background(), rl).Int(); err != nil || n != 1 {
+		t.Errorf("rate count of the held chat = %d (%v), want 1: its one update", n, err)
+	}
 }
 
 // Redis stops for longer than the old give-up (about 30 s then: here
