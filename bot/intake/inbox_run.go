@@ -181,16 +181,16 @@ func (in *Inbox) work(r *chatRun, rd *ready) (left int64, err error) {
 }
 
 // handleOne runs the handler in one of the Workers slots, the chat's
-// lease renewed meanwhile.
+// lease renewed meanwhile (and while waiting for a slot).
 func (in *Inbox) handleOne(ctx context.Context, r *chatRun, u bot.Update) error {
+	stop := in.g.keep(ctx, r.chat, r.token)
+	defer stop()
 	select {
 	case in.slots <- struct{}{}:
 	case <-in.stop:
 		return ErrStopping
 	}
 	defer func() { <-in.slots }()
-	stop := in.g.keep(ctx, r.chat, r.token)
-	defer stop()
 	return in.handle(ctx, u)
 }
 

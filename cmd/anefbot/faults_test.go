@@ -319,6 +319,8 @@ func TestCrashBetweenReplyAndSave(t *testing.T) {
 		t.Fatal("the step was never saved")
 	}
 	waitFor(t, api, p, dateQuestion) // the reply went out
+	// The press (update 2) was confirmed to Telegram: only the inbox has it.
+	eventually(t, "the press confirmed", func() bool { return slices.Max(append(api.Offsets(), 0)) >= 3 })
 	first.stop()
 	close(hook.release)
 
