@@ -302,6 +302,9 @@ func (g *Gate) keep(ctx context.Context, chatID int64, token string) (stop func(
 	var mu sync.Mutex
 	stopped := false
 	var t *time.Timer
+	// The timer is assigned under mu: its first firing may read it.
+	mu.Lock()
+	defer mu.Unlock()
 	t = time.AfterFunc(every, func() {
 		if err := renew.Run(ctx, g.rdb, []string{g.leaseKey(chatID)}, token, g.opt.Lease.Milliseconds()).Err(); err != nil {
 			g.opt.Logger.Warn("renew chat lease", "chat", bot.ChatHash(chatID), "err", err)

@@ -140,6 +140,9 @@ func TestFloodDelaysOnlyItsChat(t *testing.T) {
 		for range texts {
 			api.PushText(flood, "/help")
 		}
+		// The other chat writes once the flood is being answered: with a
+		// barrier between getUpdates batches, it would wait for all of it.
+		eventually(t, "the flood being answered", func() bool { return len(api.Messages(flood.ID)) > 0 })
 		api.PushText(other, "/start")
 		eventually(t, "the other chat's /start answered", func() bool { return countWith(api, other, situation) == 1 })
 		if got := len(api.Messages(flood.ID)); got >= texts/2 {
@@ -165,6 +168,9 @@ func TestStaleLeaseDelaysOnlyItsChat(t *testing.T) {
 	}
 	runFaultBot(t, api, b, nil, nil)
 	api.PushText(held, "/start")
+	// The held chat's update is confirmed to Telegram (kept in its inbox)
+	// while its chat is held: polling goes on.
+	eventually(t, "the held chat's update confirmed", func() bool { return slices.Max(append(api.Offsets(), 0)) >= 2 })
 	api.PushText(other, "/start")
 	eventually(t, "the other chat answered", func() bool { return countWith(api, other, situation) == 1 })
 	if n := len(api.Messages(held.ID)); n != 0 {
