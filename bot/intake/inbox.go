@@ -283,7 +283,13 @@ func (in *Inbox) admit(ctx context.Context, u bot.Update, token string, un *Unit
 	if err := firstErr(adm, index, mark); err != nil {
 		return 0, false, err
 	}
-	state, _ = adm.Val().(int64)
+	vals, _ := adm.Slice()
+	if len(vals) == 2 {
+		state, _ = vals[0].(int64)
+		if dup, _ := vals[1].(int64); dup == 1 {
+			in.g.opt.Duplicate() // a redelivery of an update still waiting
+		}
+	}
 	seen = mark != nil && mark.Val() == 1
 	for _, keep := range keeps {
 		keep(un, state == admittedFirst && !seen)
@@ -467,19 +473,21 @@ func decode(s string) (bot.Update, error) {
 
 // admitScript appends an entry to a chat's inbox unless one with its ID
 // is there, clears the keys an update from the person makes stale, and
-// with a token (ARGV[3]) tries to take the chat: 0 held elsewhere, 1
-// taken with older entries first, 2 taken with this one next.
+// with a token (ARGV[3]) tries to take the chat. It returns {state, dup}:
+// state 0 held elsewhere, 1 taken with older entries first, 2 taken with
+// this one next; dup 1 when the entry was there already.
 var admitScript = redis.NewScript(`
 local dup = false
 for _, e in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
   if string.sub(e, 1, #ARGV[2]) == ARGV[2] then dup = true break end
 end
-if not dup then redis.call('RPUSH', KEYS[1], ARGV[1]) end
+local kept = 0
+if dup then kept = 1 else redis.call('RPUSH', KEYS[1], ARGV[1]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 for i = 3, #KEYS do redis.call('DEL', KEYS[i]) end
-if ARGV[3] == '' or not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[4]) then return 0 end
-if string.sub(redis.call('LINDEX', KEYS[1], 0), 1, #ARGV[2]) == ARGV[2] then return 2 end
-return 1`)
+if ARGV[3] == '' or not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[4]) then return {0, kept} end
+if string.sub(redis.call('LINDEX', KEYS[1], 0), 1, #ARGV[2]) == ARGV[2] then return {2, kept} end
+return {1, kept}`)
 
 // claimScript takes the chat (or keeps it) and returns {1, head}; {0}
 // when the inbox is empty (the chat freed), {-1} when it is held

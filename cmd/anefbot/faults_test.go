@@ -339,6 +339,24 @@ func TestCrashBetweenReplyAndSave(t *testing.T) {
 	}
 }
 
+// A 429 from getUpdates waits its retry_after (here 1 s), not the pause
+// after other failures (10 ms in these tests), then the person is
+// answered.
+func TestGetUpdatesFloodWait(t *testing.T) {
+	api := telegramtest.New(t)
+	api.Fail("getUpdates", telegramtest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
+	api.PushText(telegramtest.User{ID: 8701, Lang: "en"}, "/start")
+	runFaultBot(t, api, redistest.Mini(t), nil, nil)
+	waitFor(t, api, telegramtest.User{ID: 8701}, situation)
+	calls := api.CallTimes("getUpdates")
+	if len(calls) < 2 {
+		t.Fatalf("%d getUpdates calls", len(calls))
+	}
+	if gap := calls[1].Sub(calls[0]); gap < 900*time.Millisecond {
+		t.Errorf("getUpdates asked again %v after a 429 with retry_after 1", gap)
+	}
+}
+
 // A forwarded message is not taken as the person's own words, in either
 // mode: at the date question, a forwarded date gets a short answer and
 // the question again, and changes nothing; the date typed next is read.

@@ -55,6 +55,7 @@ type Server struct {
 	sent    []Sent
 	faults  map[string][]Fault
 	calls   map[string]int
+	times   map[string][]time.Time
 	offsets []int
 	// down makes the calls of these methods fail until Up.
 	down map[string]int
@@ -64,7 +65,7 @@ type Server struct {
 
 // New starts a fake Bot API on loopback; it stops with the test.
 func New(t testing.TB) *Server {
-	s := &Server{nextID: 1, faults: map[string][]Fault{}, calls: map[string]int{}, down: map[string]int{}, Now: time.Now}
+	s := &Server{nextID: 1, faults: map[string][]Fault{}, calls: map[string]int{}, down: map[string]int{}, times: map[string][]time.Time{}, Now: time.Now}
 	s.cond = sync.NewCond(&s.mu)
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(func() {
@@ -177,6 +178,13 @@ func (s *Server) Offsets() []int {
 	return append([]int(nil), s.offsets...)
 }
 
+// CallTimes returns when method was called, faults included.
+func (s *Server) CallTimes(method string) []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.times[method]...)
+}
+
 // Calls returns how many times method was called, faults included.
 func (s *Server) Calls(method string) int {
 	s.mu.Lock()
@@ -235,6 +243,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	params, file := readParams(r)
 	s.mu.Lock()
 	s.calls[method]++
+	s.times[method] = append(s.times[method], time.Now())
 	if method == "getUpdates" {
 		off, _ := strconv.Atoi(params["offset"])
 		s.offsets = append(s.offsets, off)
