@@ -40,6 +40,9 @@ type Update struct {
 	Data       string // button data (Callback)
 	CallbackID string // to acknowledge a button press
 	Edited     bool   // an edit of an earlier message (Unsupported)
+	// Forwarded marks a message forwarded from elsewhere (Unsupported):
+	// its words are not the person's own, so it never answers a question.
+	Forwarded bool
 	// Inline, set by a transport that can acknowledge a press in its own
 	// answer to the update (a webhook's response), takes the place of the
 	// request Ack would make; nil otherwise.
@@ -159,6 +162,9 @@ var (
 	ErrUnreachable = errors.New("chat unreachable")
 	// ErrRejected: the request itself is wrong (other 400s). Never retried.
 	ErrRejected = errors.New("request rejected")
+	// ErrStopped: the process is stopping and did not send; the update
+	// is to be handled again (after a restart, or by another replica).
+	ErrStopped = errors.New("stopped before sending")
 )
 
 // RetryError says a send may succeed later: after RetryAfter when Telegram

@@ -304,7 +304,10 @@ func (b *Bot) unsupported(ctx context.Context, u Update) error {
 		lang = b.cfg.Catalog.Match(u.LangCode)
 	}
 	id := "unsupported_input"
-	if u.Edited {
+	switch {
+	case u.Forwarded:
+		id = "forwarded_message"
+	case u.Edited:
 		id = "edited_unsupported"
 	}
 	replies := append([]flows.Reply{{Parts: []flows.Part{{ID: id}}}}, b.cfg.Engine.Current(s, b.Now())...)

@@ -27,6 +27,9 @@ var (
 	// ErrRetry marks an update that was not handled and should be
 	// delivered again (Redis down, chat busy): a webhook answers 503.
 	ErrRetry = errors.New("update not handled, deliver again")
+	// ErrLeaseLost: the chat was taken by another replica while this one
+	// handled an update (a pause longer than the lease).
+	ErrLeaseLost = errors.New("chat lease lost")
 )
 
 // Options tune a Gate; zero values take the defaults.
@@ -267,15 +270,25 @@ func (g *Gate) done(ctx context.Context, u bot.Update, token string, handled boo
 	return nil
 }
 
-// Forget erases the chat's keys (its lease, the keys in Clear) for
-// /forget; handled-update marks do not name the chat. It names nothing
-// erased: these are working keys, not what the person told the bot.
+// Forget erases the chat's keys for /forget: the keys in Clear, and its
+// entry in the index of chats with an inbox. Handled-update marks do not
+// name the chat; its lease and inbox are the update's own working keys,
+// which the update's last round trip deletes (an inbox holds only
+// updates not handled yet). It names nothing erased: these are working
+// keys, not what the person told the bot.
 func (g *Gate) Forget(ctx context.Context, chatID int64) ([]string, error) {
-	keys := []string{g.leaseKey(chatID)}
+	var keys []string
 	for _, k := range g.opt.Clear {
 		keys = append(keys, k(chatID))
 	}
-	if err := g.rdb.Del(ctx, keys...).Err(); err != nil {
+	_, err := g.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+		if len(keys) > 0 {
+			pipe.Del(ctx, keys...)
+		}
+		pipe.ZRem(ctx, g.pendingKey(), chatID)
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("forget chat keys: %w", err)
 	}
 	return nil, nil
@@ -289,6 +302,9 @@ func (g *Gate) keep(ctx context.Context, chatID int64, token string) (stop func(
 	var mu sync.Mutex
 	stopped := false
 	var t *time.Timer
+	// The timer is assigned under mu: its first firing may read it.
+	mu.Lock()
+	defer mu.Unlock()
 	t = time.AfterFunc(every, func() {
 		if err := renew.Run(ctx, g.rdb, []string{g.leaseKey(chatID)}, token, g.opt.Lease.Milliseconds()).Err(); err != nil {
 			g.opt.Logger.Warn("renew chat lease", "chat", bot.ChatHash(chatID), "err", err)
@@ -351,12 +367,16 @@ func (g *Gate) Middleware(_ *bot.Bot, next bot.Handler) bot.Handler {
 }
 
 // Transient reports whether an error may pass if the update is handled
-// again: Redis or the network failing, a timeout.
+// again: Redis or the network failing, a timeout, the Bot API failing
+// (a reply not delivered: the session must not move past it), the
+// process stopping before it could send.
 func Transient(err error) bool {
 	var netErr net.Error
 	var redisErr redis.Error
+	var sendErr *bot.RetryError
 	switch {
-	case errors.Is(err, ErrBusy), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, ErrBusy), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, ErrStopping), errors.Is(err, bot.ErrStopped), errors.As(err, &sendErr):
 		return true
 	case errors.As(err, &netErr):
 		return true

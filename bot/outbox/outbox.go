@@ -2,7 +2,7 @@ package outbox
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -10,8 +10,9 @@ import (
 	"github.com/anefbot/anefbot/bot"
 )
 
-// ErrClosed is returned for messages still queued when Close gives up.
-var ErrClosed = errors.New("outbox closed")
+// ErrClosed is returned for messages still queued when Close gives up;
+// it is a bot.ErrStopped: the update that sent them is handled again.
+var ErrClosed = fmt.Errorf("outbox closed: %w", bot.ErrStopped)
 
 // Results a send ends with, as reported to Options.Observe.
 const (

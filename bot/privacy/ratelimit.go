@@ -145,6 +145,11 @@ func (l *Limiter) Preload(ctx context.Context, pipe redis.Pipeliner, u bot.Updat
 		return nil
 	}
 	key := l.Key(u.ChatID)
+	if un := intake.For(ctx, u.ChatID); un != nil {
+		if _, ok := un.Get(verdictKey(key)); ok {
+			return nil // counted when the update was admitted
+		}
+	}
 	cmd := countScript.EvalSha(ctx, pipe, []string{key}, l.args()...)
 	return func(un *intake.Unit, _ bool) {
 		if n, err := cmd.Int64(); err == nil {

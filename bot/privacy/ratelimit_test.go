@@ -158,7 +158,7 @@ func TestSweep(t *testing.T) {
 		for _, k := range append(append([]string(nil), mine...), others...) {
 			b.Client.Set(ctx, k, "x", time.Minute)
 		}
-		if _, err := Sweep(b.Client, prefix)(ctx, 12); err != nil {
+		if _, err := Sweep(b.Client, prefix, nil)(ctx, 12); err != nil {
 			t.Fatal(err)
 		}
 		for _, k := range mine {

@@ -17,11 +17,20 @@ import (
 // It names nothing: what it finds is bookkeeping, not answers.
 //
 // It scans (SCAN, never KEYS), on every master of a Cluster. /forget is
-// rare; the cost of a scan is paid only then.
-func Sweep(rdb redis.UniversalClient, prefix string) func(ctx context.Context, chatID int64) ([]string, error) {
+// rare; the cost of a scan is paid only then. keep, when not nil, names
+// keys to leave: the intake's working keys (the chat's lease and its
+// inbox of updates not handled yet, written after the /forget was sent),
+// which the update's own last round trip deletes.
+func Sweep(rdb redis.UniversalClient, prefix string, keep func(chatID int64) []string) func(ctx context.Context, chatID int64) ([]string, error) {
 	return func(ctx context.Context, chatID int64) ([]string, error) {
 		pattern := globEscape(prefix+"{c:"+strconv.FormatInt(chatID, 10)+"}") + "*"
-		sweep := func(ctx context.Context, c redis.Cmdable) error { return sweepNode(ctx, c, pattern) }
+		kept := map[string]bool{}
+		if keep != nil {
+			for _, k := range keep(chatID) {
+				kept[k] = true
+			}
+		}
+		sweep := func(ctx context.Context, c redis.Cmdable) error { return sweepNode(ctx, c, pattern, kept) }
 		var err error
 		if cc, ok := rdb.(*redis.ClusterClient); ok {
 			err = cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return sweep(ctx, c) })
@@ -35,9 +44,12 @@ func Sweep(rdb redis.UniversalClient, prefix string) func(ctx context.Context, c
 	}
 }
 
-func sweepNode(ctx context.Context, c redis.Cmdable, pattern string) error {
+func sweepNode(ctx context.Context, c redis.Cmdable, pattern string, kept map[string]bool) error {
 	iter := c.Scan(ctx, 0, pattern, 500).Iterator()
 	for iter.Next(ctx) {
+		if kept[iter.Val()] {
+			continue
+		}
 		// One key at a time: keys of one chat share a slot, but DEL of
 		// several keys must not assume it in every deployment.
 		if err := c.Del(ctx, iter.Val()).Err(); err != nil {

@@ -2,6 +2,9 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -20,57 +23,146 @@ type ctxClient struct {
 
 func (c ctxClient) Do(r *http.Request) (*http.Response, error) { return c.c.Do(r.WithContext(c.ctx)) }
 
-// Poll receives updates by long polling until ctx ends, handing each to
-// submit in order. Errors are retried with a capped backoff.
-func (c *Client) Poll(ctx context.Context, timeout int, submit func(context.Context, bot.Update) error, log *slog.Logger) error {
-	return c.PollBatches(ctx, timeout, submit, nil, log)
+// PollOptions tune long polling; zero values take the defaults.
+type PollOptions struct {
+	Timeout    int           // seconds a getUpdates call waits for updates
+	MinBackoff time.Duration // first pause after a failure; default 1s
+	MaxBackoff time.Duration // longest pause; default 1m
+	// Wait pauses for d or until ctx ends (tests observe the pauses);
+	// default a timer.
+	Wait   func(ctx context.Context, d time.Duration)
+	Logger *slog.Logger
 }
 
-// PollBatches is Poll with settle, called after each batch is submitted
-// and before the next getUpdates, which tells Telegram the batch is done
-// (Telegram forgets updates below the offset asked for): settle waits
-// until the batch is handled, so a crash never loses an update. nil
-// settles nothing.
-func (c *Client) PollBatches(ctx context.Context, timeout int, submit func(context.Context, bot.Update) error, settle func(context.Context), log *slog.Logger) error {
+func (o *PollOptions) defaults() {
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = time.Minute
+	}
+	if o.Wait == nil {
+		o.Wait = sleep
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// Poll receives updates by long polling until ctx ends, handing each to
+// admit in order, with the default options but the long-poll timeout.
+func (c *Client) Poll(ctx context.Context, timeout int, admit func(context.Context, bot.Update) error, log *slog.Logger) error {
+	return c.PollWith(ctx, PollOptions{Timeout: timeout, Logger: log}, admit)
+}
+
+// PollWith receives updates by long polling until ctx ends. Telegram
+// forgets the updates below the offset a getUpdates call asks for, so an
+// update is confirmed only once admit accepted it (made it durable): an
+// update admit refuses is offered again, after a pause, for as long as it
+// takes — Telegram keeps it meanwhile. A failed getUpdates is retried
+// after a pause that doubles, or after the retry_after of a 429.
+func (c *Client) PollWith(ctx context.Context, opt PollOptions, admit func(context.Context, bot.Update) error) error {
+	opt.defaults()
 	api := *c.api
-	api.Client = ctxClient{ctx: ctx, c: &http.Client{Timeout: time.Duration(timeout+15) * time.Second}}
+	api.Client = ctxClient{ctx: ctx, c: &http.Client{Timeout: time.Duration(opt.Timeout+15) * time.Second}}
 	cfg := tgbotapi.NewUpdate(0)
-	cfg.Timeout = timeout
-	backoff := time.Second
+	cfg.Timeout = opt.Timeout
+	backoff := opt.MinBackoff
 	for ctx.Err() == nil {
-		updates, err := api.GetUpdates(cfg)
+		updates, err := c.getUpdates(&api, cfg)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
 			}
-			log.Warn("get updates", "err", c.Translate(err), "retry_in", backoff)
-			select {
-			case <-time.After(backoff):
-			case <-ctx.Done():
+			pause := backoff
+			var retry *bot.RetryError
+			if errors.As(err, &retry) && retry.RetryAfter > 0 {
+				pause = retry.RetryAfter // Telegram said how long
+			} else {
+				backoff = min(2*backoff, opt.MaxBackoff)
 			}
-			backoff = min(2*backoff, time.Minute)
+			opt.Logger.Warn("get updates", "err", err, "retry_in", pause)
+			opt.Wait(ctx, pause)
 			continue
 		}
-		backoff = time.Second
-		for _, raw := range updates {
-			cfg.Offset = raw.UpdateID + 1
-			u, ok := Convert(raw)
-			if !ok {
-				continue
+		backoff = opt.MinBackoff
+		for _, u := range updates {
+			if u.ChatID != 0 && !admitted(ctx, u, admit, opt) {
+				return nil // stopping: Telegram keeps what was not confirmed
 			}
-			if err := submit(ctx, u); err != nil {
-				return err
-			}
-		}
-		if settle != nil {
-			settle(ctx)
+			cfg.Offset = int(u.ID) + 1
 		}
 	}
 	return nil
 }
 
+// admitted offers u to admit until it takes it, pausing between tries;
+// false when ctx ended first.
+func admitted(ctx context.Context, u bot.Update, admit func(context.Context, bot.Update) error, opt PollOptions) bool {
+	pause := opt.MinBackoff
+	for ctx.Err() == nil {
+		err := admit(ctx, u)
+		if err == nil {
+			return true
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		opt.Logger.Warn("update not taken, kept at Telegram and offered again", "update_id", u.ID, "retry_in", pause, "err", err)
+		opt.Wait(ctx, pause)
+		pause = min(2*pause, opt.MaxBackoff)
+	}
+	return false
+}
+
+// getUpdates calls getUpdates and decodes each update itself, from the
+// raw JSON: tgbotapi v5.5.1 does not know every field the bot reads
+// (forward_origin). Updates with nothing to answer come back with ok
+// false, so the offset still moves past them.
+func (c *Client) getUpdates(api *tgbotapi.BotAPI, cfg tgbotapi.UpdateConfig) ([]bot.Update, error) {
+	resp, err := api.Request(cfg)
+	if err != nil {
+		return nil, c.Translate(err)
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(resp.Result, &raws); err != nil {
+		return nil, c.Translate(fmt.Errorf("decode updates: %w", err))
+	}
+	out := make([]bot.Update, 0, len(raws))
+	for _, raw := range raws {
+		u, ok, err := Decode(raw)
+		if err != nil {
+			// An update the bot cannot read is skipped, not retried for
+			// ever; its ID alone moves the offset.
+			var head struct {
+				ID int64 `json:"update_id"`
+			}
+			if json.Unmarshal(raw, &head) != nil {
+				return nil, c.Translate(err)
+			}
+			u, ok = bot.Update{ID: head.ID}, false
+		}
+		if !ok {
+			u = bot.Update{ID: u.ID} // no chat: admit has nothing to do
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
 // Convert turns a Bot API update into a bot.Update; false for updates
-// with no chat to answer (inline queries, channel membership…).
+// with no chat to answer (inline queries, channel membership…). A
+// message with tgbotapi's forward_date is forwarded; the newer
+// forward_origin is read by Decode from the raw JSON.
 func Convert(raw tgbotapi.Update) (bot.Update, bool) {
 	u := bot.Update{ID: int64(raw.UpdateID)}
 	switch {
@@ -78,8 +170,11 @@ func Convert(raw tgbotapi.Update) (bot.Update, bool) {
 		m := raw.Message
 		u.ChatID, u.Private = m.Chat.ID, m.Chat.IsPrivate()
 		u.Kind, u.Text = bot.Message, m.Text
-		if m.Text == "" || m.ForwardDate != 0 {
-			u.Kind = bot.Unsupported
+		u.Forwarded = m.ForwardDate != 0 || m.ForwardFrom != nil || m.ForwardFromChat != nil || m.ForwardSenderName != ""
+		if m.Text == "" || u.Forwarded {
+			// Someone else's words (maybe about someone else) are neither
+			// an answer nor worth keeping while the update waits.
+			u.Kind, u.Text = bot.Unsupported, ""
 		}
 		if m.From != nil {
 			u.UserID, u.LangCode = m.From.ID, m.From.LanguageCode

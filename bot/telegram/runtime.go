@@ -64,13 +64,26 @@ func (c *Client) Ping(ctx context.Context) error {
 	return c.Translate(err)
 }
 
-// Decode reads one update as Telegram posts it to a webhook; ok is false
-// for updates with no chat to answer.
+// Decode reads one update as Telegram sends it (a webhook's body, one
+// element of getUpdates' result); ok is false for updates with no chat
+// to answer. Fields tgbotapi v5.5.1 does not know are read here from the
+// JSON: forward_origin (Bot API 7.0), which replaced forward_from,
+// forward_sender_name and forward_date.
 func Decode(body []byte) (u bot.Update, ok bool, err error) {
 	var raw tgbotapi.Update
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return bot.Update{}, false, fmt.Errorf("decode update: %w", err)
 	}
 	u, ok = Convert(raw)
+	if ok && u.Kind != bot.Callback && !u.Forwarded {
+		var extra struct {
+			Message *struct {
+				ForwardOrigin json.RawMessage `json:"forward_origin"`
+			} `json:"message"`
+		}
+		if json.Unmarshal(body, &extra) == nil && extra.Message != nil && len(extra.Message.ForwardOrigin) > 0 && string(extra.Message.ForwardOrigin) != "null" {
+			u.Forwarded, u.Kind, u.Text = true, bot.Unsupported, ""
+		}
+	}
 	return u, ok, nil
 }

@@ -3,9 +3,11 @@ package telegram_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/anefbot/anefbot/bot"
 	"github.com/anefbot/anefbot/bot/telegram"
+	"github.com/anefbot/anefbot/bot/telegram/telegramtest"
 )
 
 // offsetAPI is a Bot API that hands out two updates and records the
@@ -56,10 +59,29 @@ func (a *offsetAPI) seen() []int {
 	return append([]int(nil), a.offsets...)
 }
 
-// The next getUpdates, which confirms a batch to Telegram, waits until
-// the batch is settled (handled): updates in progress when the process
-// dies are delivered again.
-func TestPollConfirmsOnlySettledBatches(t *testing.T) {
+// pauses records the pauses PollWith asks for, without waiting.
+type pauses struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (p *pauses) wait(ctx context.Context, d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.d = append(p.d, d)
+}
+
+func (p *pauses) all() []time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]time.Duration(nil), p.d...)
+}
+
+// An update is confirmed to Telegram (by the offset of the next
+// getUpdates) only once admit took it: while admit fails (Redis down) the
+// update is offered again, after pauses that grow, and getUpdates is not
+// called, however long it lasts.
+func TestPollConfirmsOnlyAdmittedUpdates(t *testing.T) {
 	api := &offsetAPI{}
 	srv := httptest.NewServer(http.HandlerFunc(api.serve))
 	defer srv.Close()
@@ -68,31 +90,62 @@ func TestPollConfirmsOnlySettledBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	var got []int64
-	release := make(chan struct{})
-	settled := make(chan struct{}, 10)
-	submit := func(_ context.Context, u bot.Update) error { got = append(got, u.ID); return nil }
-	settle := func(context.Context) {
-		if len(got) == 2 && len(settled) == 0 {
-			settled <- struct{}{}
-			<-release // the batch is still being handled
+	var mu sync.Mutex
+	var admits []int64
+	refusals := 5
+	admit := func(_ context.Context, u bot.Update) error {
+		mu.Lock()
+		defer mu.Unlock()
+		admits = append(admits, u.ID)
+		if u.ID == 2 && refusals > 0 {
+			refusals--
+			if refusals == 0 && len(api.seen()) != 1 {
+				t.Errorf("getUpdates offsets %v while update 2 was refused, want only the first call", api.seen())
+			}
+			return errors.New("redis down")
 		}
+		return nil
 	}
+	p := &pauses{}
+	opt := telegram.PollOptions{MinBackoff: time.Second, MaxBackoff: 4 * time.Second, Wait: p.wait, Logger: slog.New(slog.DiscardHandler)}
 	done := make(chan error, 1)
-	go func() { done <- c.PollBatches(ctx, 0, submit, settle, slog.New(slog.DiscardHandler)) }()
-	<-settled
-	time.Sleep(50 * time.Millisecond) // give a wrong implementation time to poll again
-	if offs := api.seen(); len(offs) != 1 || offs[0] != 0 {
-		t.Fatalf("getUpdates offsets %v while the batch was unsettled, want only the first call", offs)
-	}
-	close(release)
+	go func() { done <- c.PollWith(ctx, opt, admit) }()
 	deadline := time.Now().Add(5 * time.Second)
 	for len(api.seen()) < 2 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	cancel()
 	<-done
-	if offs := api.seen(); len(offs) < 2 || offs[1] != 3 {
-		t.Errorf("offsets %v: want the batch confirmed with offset 3 once settled", offs)
+	if offs := api.seen(); len(offs) < 2 || offs[0] != 0 || offs[1] != 3 {
+		t.Errorf("offsets %v: want 0, then 3 once both updates were admitted", offs)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []int64{1, 2, 2, 2, 2, 2, 2}; !slices.Equal(admits, want) {
+		t.Errorf("admits %v, want %v", admits, want)
+	}
+	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 4 * time.Second, 4 * time.Second}
+	if got := p.all(); !slices.Equal(got[:min(len(got), 5)], want) {
+		t.Errorf("pauses %v, want %v", got, want)
+	}
+}
+
+// A 429 from getUpdates waits its retry_after, not the backoff.
+func TestPollWaitsRetryAfter(t *testing.T) {
+	c, api := dial(t)
+	api.Fail("getUpdates", telegramtest.Fault{Status: 429, RetryAfter: 7}, telegramtest.Fault{Status: 502})
+	p := &pauses{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	opt := telegram.PollOptions{Timeout: 0, Wait: p.wait, Logger: slog.New(slog.DiscardHandler)}
+	go func() { done <- c.PollWith(ctx, opt, func(context.Context, bot.Update) error { return nil }) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for api.Calls("getUpdates") < 3 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if got, want := p.all(), []time.Duration{7 * time.Second, time.Second}; !slices.Equal(got[:min(len(got), 2)], want) {
+		t.Errorf("pauses %v, want %v: the 429's retry_after, then the backoff", got, want)
 	}
 }

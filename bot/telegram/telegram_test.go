@@ -144,7 +144,7 @@ func TestConvert(t *testing.T) {
 		{"sticker", tgbotapi.Update{UpdateID: 2, Message: &tgbotapi.Message{Chat: chat, From: from, Sticker: &tgbotapi.Sticker{}}},
 			bot.Update{ID: 2, Kind: bot.Unsupported, ChatID: 3, Private: true, UserID: 3, LangCode: "fa-AF"}, true},
 		{"forwarded text", tgbotapi.Update{UpdateID: 3, Message: &tgbotapi.Message{Chat: chat, From: from, Text: "fw", ForwardDate: 5}},
-			bot.Update{ID: 3, Kind: bot.Unsupported, ChatID: 3, Private: true, UserID: 3, LangCode: "fa-AF", Text: "fw"}, true},
+			bot.Update{ID: 3, Kind: bot.Unsupported, ChatID: 3, Private: true, UserID: 3, LangCode: "fa-AF", Forwarded: true}, true},
 		{"group", tgbotapi.Update{UpdateID: 4, Message: &tgbotapi.Message{Chat: group, From: from, Text: "/start"}},
 			bot.Update{ID: 4, Kind: bot.Message, ChatID: -4, UserID: 3, LangCode: "fa-AF", Text: "/start"}, true},
 		{"edited", tgbotapi.Update{UpdateID: 5, EditedMessage: &tgbotapi.Message{Chat: chat, From: from, Text: "x"}},
@@ -161,5 +161,73 @@ func TestConvert(t *testing.T) {
 				t.Errorf("Convert = %+v, %v; want %+v, %v", got, ok, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+// A forwarded message is someone else's words, whichever field says so:
+// forward_origin (which tgbotapi v5.5.1 does not know) or the older
+// forward_from, forward_sender_name and forward_date. It reaches the bot
+// as Unsupported, without its text, in both modes (Decode serves the
+// webhook and getUpdates alike).
+func TestDecodeForwarded(t *testing.T) {
+	base := `"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"x"},"text":"Votre titre expire le 12/03/2027"`
+	tests := map[string]struct {
+		extra     string
+		forwarded bool
+	}{
+		"own words":                 {``, false},
+		"forward_origin, a user":    {`,"forward_origin":{"type":"user","date":1,"sender_user":{"id":9,"first_name":"y"}}`, true},
+		"forward_origin, a channel": {`,"forward_origin":{"type":"channel","date":1,"chat":{"id":-100,"type":"channel"},"message_id":3}`, true},
+		"forward_origin, hidden":    {`,"forward_origin":{"type":"hidden_user","date":1,"sender_user_name":"Z"}`, true},
+		"forward_sender_name only":  {`,"forward_sender_name":"Z","forward_date":1`, true},
+		"forward_from":              {`,"forward_from":{"id":9,"first_name":"y"},"forward_date":1`, true},
+		"forward_origin null":       {`,"forward_origin":null`, false},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			u, ok, err := telegram.Decode([]byte(`{"update_id":4,"message":{` + base + tt.extra + `}}`))
+			if err != nil || !ok {
+				t.Fatalf("Decode: %v, %v", ok, err)
+			}
+			if u.Forwarded != tt.forwarded {
+				t.Errorf("Forwarded = %v, want %v", u.Forwarded, tt.forwarded)
+			}
+			if tt.forwarded && (u.Kind != bot.Unsupported || u.Text != "") {
+				t.Errorf("forwarded message taken as the person's words: %+v", u)
+			}
+			if !tt.forwarded && (u.Kind != bot.Message || u.Text == "") {
+				t.Errorf("own message not taken as text: %+v", u)
+			}
+		})
+	}
+}
+
+// Long polling reads forward_origin too: it decodes getUpdates itself.
+func TestPollSeesForwardOrigin(t *testing.T) {
+	c, api := dial(t)
+	p := telegramtest.User{ID: 11, Lang: "fr"}
+	api.PushRaw(map[string]any{"message": api.Message(p, map[string]any{
+		"text": "12/03/2027", "forward_origin": map[string]any{"type": "hidden_user", "date": 1, "sender_user_name": "Z"},
+	})})
+	api.PushText(p, "12/03/2027")
+	ctx, cancel := context.WithCancel(context.Background())
+	var got []bot.Update
+	done := make(chan error, 1)
+	go func() {
+		done <- c.Poll(ctx, 1, func(_ context.Context, u bot.Update) error {
+			if got = append(got, u); len(got) == 2 {
+				cancel()
+			}
+			return nil
+		}, slog.New(slog.DiscardHandler))
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cancel()
+		t.Fatal("poll did not deliver 2 updates")
+	}
+	if len(got) != 2 || !got[0].Forwarded || got[0].Kind != bot.Unsupported || got[1].Forwarded || got[1].Kind != bot.Message {
+		t.Errorf("updates %+v: want the forwarded one unsupported, the typed one a message", got)
 	}
 }

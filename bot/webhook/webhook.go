@@ -1,11 +1,12 @@
 // Package webhook receives Telegram updates over HTTPS posts, for several
 // replicas behind a load balancer. A request is taken only with the
 // secret Telegram was given (X-Telegram-Bot-Api-Secret-Token, compared in
-// constant time) and a body under a cap; it is answered once the update
-// is handled, so Telegram delivers again whatever a crash interrupted,
-// and sends the next update of the same chat only after it. A button
-// press is acknowledged in that answer (Telegram executes one Bot API
-// call given there), not by a request of its own.
+// constant time) and a body under a cap; it is answered once Handle
+// returns — in the bot, once the update is durable in its chat's inbox —
+// so Telegram delivers again whatever a crash interrupted before, and
+// sends the next update of the same chat only after it. A button press
+// is acknowledged in that answer (Telegram executes one Bot API call
+// given there), not by a request of its own.
 package webhook
 
 import (
@@ -44,7 +45,8 @@ type Options struct {
 	MaxBody int64  // default DefaultMaxBody
 	// Decode reads an update; ok is false for updates with nothing to do.
 	Decode func(body []byte) (u bot.Update, ok bool, err error)
-	// Handle handles the update and returns when it is done (bot.Pool.Do).
+	// Handle takes the update and returns when it is safe to confirm it
+	// to Telegram (intake.Inbox.Admit: once it is durable).
 	Handle func(ctx context.Context, u bot.Update) error
 	// Retry reports errors worth a redelivery: the request then fails
 	// with 503 and Telegram posts the update again later. Others are

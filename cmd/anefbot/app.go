@@ -32,9 +32,19 @@ type Main struct {
 	// RedisHook, when set, sees every request to Redis (tests count the
 	// round trips of an update with it).
 	RedisHook redis.Hook
+	// Pauses, when set, replace the pauses after a passing failure (Redis
+	// or the Bot API failing) and how often inboxes left behind are
+	// looked for: tests make long outages short.
+	Pauses *Pauses
 
 	rdb  redis.UniversalClient
 	mini *miniredis.Miniredis
+}
+
+// Pauses tune the retries of the runtime (see Main.Pauses).
+type Pauses struct {
+	Min, Max time.Duration // first and longest pause before trying again
+	Sweep    time.Duration // how often inboxes nobody works on are looked for
 }
 
 // NewMain returns a Main on the process's environment and standard files.
@@ -95,7 +105,10 @@ func (m *Main) runBot(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w := &wiring{ctx: ctx, cfg: cfg, terminal: cfg.Token == ""}
+	w := &wiring{ctx: ctx, cfg: cfg, terminal: cfg.Token == "", pauses: m.Pauses}
+	if w.pauses == nil {
+		w.pauses = &Pauses{}
+	}
 	w.log = m.logger(cfg, w.terminal)
 	if err := m.openRedis(ctx, cfg, w); err != nil {
 		return err

@@ -58,7 +58,9 @@ func badInputs() []badInput {
 		{name: "location", at: flows.Ask, push: msg(map[string]any{"location": map[string]any{"latitude": 48.85, "longitude": 2.35}}), want: "unsupported_input"},
 		{name: "contact", at: flows.Ask, push: msg(map[string]any{"contact": map[string]any{"phone_number": "+33600000000", "first_name": "A"}}), want: "unsupported_input"},
 		{name: "dice", at: flows.Ask, push: msg(map[string]any{"dice": map[string]any{"emoji": "🎲", "value": 3}}), want: "unsupported_input"},
-		{name: "forwarded text", at: flows.AskDate, push: msg(map[string]any{"text": "15/03/2027", "forward_date": 1700000000}), want: "unsupported_input"},
+		{name: "forwarded text", at: flows.AskDate, push: msg(map[string]any{"text": "15/03/2027", "forward_date": 1700000000}), want: "forwarded_message"},
+		{name: "forwarded text, forward_origin", at: flows.AskDate, push: msg(map[string]any{"text": "15/03/2027", "forward_origin": map[string]any{"type": "hidden_user", "date": 1700000000, "sender_user_name": "X"}}), want: "forwarded_message"},
+		{name: "forwarded command, forward_origin", at: flows.Ask, push: msg(map[string]any{"text": "/restart", "forward_origin": map[string]any{"type": "channel", "date": 1700000000, "chat": map[string]any{"id": -100123, "type": "channel", "title": "News"}, "message_id": 7}}), want: "forwarded_message"},
 		{name: "edited message", at: flows.AskDate, push: func(h *harness, p telegramtest.User) {
 			h.api.PushRaw(map[string]any{"edited_message": h.api.Message(p, map[string]any{"text": "15/03/2027", "edit_date": 1700000000})})
 		}, want: "edited_unsupported"},

@@ -24,9 +24,9 @@ type updateTrips struct {
 	order []*intake.Unit
 }
 
-func (c *updateTrips) count(ctx context.Context, _ []redis.Cmder) {
+func (c *updateTrips) count(ctx context.Context, cmds []redis.Cmder) {
 	un := intake.From(ctx)
-	if un == nil {
+	if un == nil || handshake(cmds) {
 		return
 	}
 	c.mu.Lock()
@@ -35,6 +35,18 @@ func (c *updateTrips) count(ctx context.Context, _ []redis.Cmder) {
 		c.order = append(c.order, un)
 	}
 	c.trips[un]++
+}
+
+// handshake reports whether cmds open a connection (go-redis's HELLO and
+// CLIENT SETINFO): the pool keeps the connection, so it is not a cost of
+// the update that happened to need one more (the intake admits an update
+// while the chat before it is still being closed).
+func handshake(cmds []redis.Cmder) bool {
+	switch cmds[0].Name() {
+	case "hello", "client":
+		return true
+	}
+	return false
 }
 
 // last returns the round trips of the latest update.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/anefbot/anefbot/bot"
 	"github.com/anefbot/anefbot/bot/health"
 	"github.com/anefbot/anefbot/bot/intake"
 	"github.com/anefbot/anefbot/bot/telegram"
@@ -19,14 +18,16 @@ import (
 	"github.com/anefbot/anefbot/locales"
 )
 
-// intakeFunc receives updates until ctx ends, handing them to the pool.
-type intakeFunc func(ctx context.Context, pool *bot.Pool) error
+// intakeFunc receives updates until ctx ends, admitting each to the
+// inbox before it confirms it to Telegram.
+type intakeFunc func(ctx context.Context, in *intake.Inbox) error
 
 // runTelegramWith runs the bot on Telegram with an intake (long polling
-// or webhook), then shuts down in order within SHUTDOWN_TIMEOUT: intake
-// stopped, updates in progress finished, background runners stopped,
-// outbox flushed. What is cut by the deadline is delivered again by
-// Telegram (never marked handled), so nothing is lost.
+// or webhook), both admitting updates to the same durable inbox, then
+// shuts down in order within SHUTDOWN_TIMEOUT: intake stopped, updates
+// in progress finished, background runners stopped, outbox flushed.
+// What is left in the inboxes, or cut by the deadline (never marked
+// handled), is handled by the next process, so nothing is lost.
 func (m *Main) runTelegramWith(ctx context.Context, w *wiring, client *telegram.Client, in intakeFunc) error {
 	w.rt.client.Store(client)
 	b, stopRunners, err := m.newBot(ctx, w, client)
@@ -39,16 +40,18 @@ func (m *Main) runTelegramWith(ctx context.Context, w *wiring, client *telegram.
 		stopRunners()
 		return err
 	}
-	pool := bot.NewPool(ctx, w.cfg.Workers, 64, b.Handle, w.log)
-	w.rt.pool.Store(pool)
+	inbox := intake.NewInbox(w.gate, b.Handle, intake.InboxOptions{
+		Workers: w.cfg.Workers, MinBackoff: w.pauses.Min, MaxBackoff: w.pauses.Max, Sweep: w.pauses.Sweep,
+	})
+	w.rt.inbox.Store(inbox)
 	w.log.Info("started", "bot", client.Username(), "mode", w.cfg.Mode, "workers", w.cfg.Workers)
-	err = in(ctx, pool)
+	err = in(ctx, inbox)
 	w.rt.stopping.Store(true)
 	deadline, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.Runtime.ShutdownTimeout)
 	defer cancel()
 	w.log.Info("stopping: finishing updates in progress and flushing the outbox")
-	if !within(deadline, pool.Close) {
-		w.log.Warn("shutdown deadline: updates still in progress are left for Telegram to deliver again")
+	if inbox.Close(deadline) != nil {
+		w.log.Warn("shutdown deadline: updates still in progress are left in their inbox for the next start")
 	}
 	stopRunners()
 	if o := w.rt.outbox.Load(); o != nil {
@@ -66,88 +69,18 @@ func (m *Main) runTelegramWith(ctx context.Context, w *wiring, client *telegram.
 	return err
 }
 
-// within runs fn and reports whether it returned before ctx ended.
-func within(ctx context.Context, fn func()) bool {
-	done := make(chan struct{})
-	go func() { fn(); close(done) }()
-	select {
-	case <-done:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
 // poll is the long-polling intake. Telegram refuses getUpdates while a
 // webhook is set, so any webhook is removed first (pending updates kept).
-// Each batch is handled before the next getUpdates confirms it to
-// Telegram, so updates a crash interrupts are delivered again; an update
-// that failed for a passing reason is retried before that.
+// An update is confirmed to Telegram (by the next getUpdates) only once
+// the inbox has it: while Redis is down, updates stay at Telegram.
 func poll(w *wiring, client *telegram.Client) intakeFunc {
-	return func(ctx context.Context, pool *bot.Pool) error {
+	return func(ctx context.Context, in *intake.Inbox) error {
 		if err := client.DeleteWebhook(ctx); err != nil {
 			w.log.Warn("delete webhook", "err", err)
 		}
-		var batch []pending
-		submit := func(ctx context.Context, u bot.Update) error {
-			done, err := pool.Start(ctx, u)
-			if err == nil {
-				batch = append(batch, pending{u, done})
-			}
-			return err
-		}
-		settle := func(ctx context.Context) {
-			for _, p := range batch {
-				p.wait(ctx, pool, w)
-			}
-			batch = batch[:0]
-		}
-		return client.PollBatches(ctx, 30, submit, settle, w.log)
-	}
-}
-
-// pending is a submitted update and where its result arrives.
-type pending struct {
-	u    bot.Update
-	done <-chan error
-}
-
-// pollRetries bounds the redeliveries of an update that failed for a
-// passing reason (Redis unreachable, its chat held): about a minute.
-const pollRetries = 6
-
-// wait waits for the update's result and, while it failed for a passing
-// reason, hands it again after a pause. Once the bot is stopping it waits
-// no more: no later getUpdates will confirm the batch, so Telegram keeps
-// whatever is not finished, and the shutdown waits for the handling.
-func (p pending) wait(ctx context.Context, pool *bot.Pool, w *wiring) {
-	pause := time.Second
-	for attempt := 1; ; attempt++ {
-		var err error
-		select {
-		case err = <-p.done:
-		case <-ctx.Done():
-			return
-		}
-		switch {
-		case err == nil:
-			return
-		case !errors.Is(err, intake.ErrRetry) || attempt == pollRetries || ctx.Err() != nil:
-			w.log.Error("handle update", "update_id", p.u.ID, "chat", bot.ChatHash(p.u.ChatID), "err", err)
-			return
-		}
-		w.log.Warn("update not handled, trying again", "update_id", p.u.ID, "chat", bot.ChatHash(p.u.ChatID), "retry_in", pause, "err", err)
-		select {
-		case <-time.After(pause):
-		case <-ctx.Done():
-			return
-		}
-		pause *= 2
-		done, serr := pool.Start(context.WithoutCancel(ctx), p.u)
-		if serr != nil {
-			return
-		}
-		p.done = done
+		return client.PollWith(ctx, telegram.PollOptions{
+			Timeout: 30, MinBackoff: w.pauses.Min, MaxBackoff: w.pauses.Max, Logger: w.log,
+		}, in.Admit)
 	}
 }
 
@@ -155,7 +88,7 @@ func (p pending) wait(ctx context.Context, pool *bot.Pool, w *wiring) {
 // registers WEBHOOK_URL with Telegram with the secret. Every replica
 // registers the same URL; the last call wins, harmlessly.
 func serveWebhook(w *wiring, client *telegram.Client) intakeFunc {
-	return func(ctx context.Context, pool *bot.Pool) error {
+	return func(ctx context.Context, in *intake.Inbox) error {
 		u, err := url.Parse(w.cfg.WebhookURL)
 		if err != nil || u.Scheme != "https" && u.Scheme != "http" {
 			return errors.New("WEBHOOK_URL: want an https:// URL")
@@ -165,7 +98,7 @@ func serveWebhook(w *wiring, client *telegram.Client) intakeFunc {
 			path = "/"
 		}
 		h := webhook.New(webhook.Options{
-			Secret: string(w.cfg.WebhookKey), Decode: telegram.Decode, Handle: pool.Do,
+			Secret: string(w.cfg.WebhookKey), Decode: telegram.Decode, Handle: in.Admit,
 			Retry:   func(err error) bool { return errors.Is(err, intake.ErrRetry) },
 			Observe: func(r string) { w.rt.metrics.webhook.WithLabelValues(r).Inc() },
 			Logger:  w.log.With("component", "webhook"),

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -55,13 +56,15 @@ func TestWebhookIntake(t *testing.T) {
 		if got := api.Messages(p.ID); len(got) != 0 {
 			t.Fatalf("rejected requests were processed: %+v", got)
 		}
-		// The webhook answers once the update is handled: its replies are
-		// out when post returns.
+		// The webhook answers once the update is durable in its chat's
+		// inbox; its replies follow.
 		must(t, post(t, r.url, testSecret, start) == http.StatusOK, "first delivery refused")
+		waitFor(t, api, p, "Hello! I am anefbot")
+		waitFor(t, api, p, "What is your situation?")
 		first := texts(api, p.ID)
-		must(t, len(first) > 0 && strings.Contains(first[0], "Hello! I am anefbot"), "no greeting: %q", first)
 		must(t, post(t, r.url, testSecret, start) == http.StatusOK, "second delivery refused")
 		must(t, post(t, r.url, testSecret, textUpdate(api, 900002, p, "/help")) == http.StatusOK, "/help refused")
+		waitFor(t, api, p, "I ask you questions")
 		got := texts(api, p.ID)
 		joined := strings.Join(got, "\n")
 		if !slices.Equal(got[:len(first)], first) || strings.Count(joined, "Hello! I am anefbot") != 1 || !strings.Contains(got[len(first)], "I ask you questions") {
@@ -139,6 +142,7 @@ func TestReplicasKeepEachChatInOrder(t *testing.T) {
 			for _, text := range script {
 				must(t, post(t, rs[0].url, testSecret, textUpdate(api, ids(), ref, text)) == 200, "reference refused")
 			}
+			settled(t, b)
 			want := texts(api, ref.ID)
 
 			const chats = 12
@@ -169,6 +173,7 @@ func TestReplicasKeepEachChatInOrder(t *testing.T) {
 				})
 			}
 			wg.Wait()
+			settled(t, b)
 			for c := range chats {
 				if got := texts(api, int64(100+c)); !slices.Equal(got, want) {
 					t.Errorf("chat %d got:\n%s\nwant:\n%s", 100+c, strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -176,6 +181,19 @@ func TestReplicasKeepEachChatInOrder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// settled waits until every update posted is handled: a webhook answers
+// once an update is in its chat's inbox, and the last round trip of a
+// chat's last update empties the inbox and frees the chat.
+func settled(t *testing.T, b redistest.Backend) {
+	t.Helper()
+	ctx := context.Background()
+	eventually(t, "every inbox handled", func() bool {
+		inboxes, err1 := b.Keys(ctx, b.Prefix+"{c:*}:in")
+		leases, err2 := b.Keys(ctx, b.Prefix+"{c:*}:lease")
+		return err1 == nil && err2 == nil && len(inboxes)+len(leases) == 0
+	})
 }
 
 // Telegram answers a flood wait (429 with retry_after) then a 502: no

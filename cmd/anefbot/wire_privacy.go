@@ -52,6 +52,15 @@ func sessionStore(w *wiring) *redisstore.Store {
 }
 
 // setupPrivacy adds the rate limit, /privacy and /forget.
+// workingKeys names the keys /forget leaves to the intake (nil in the
+// terminal, which has none).
+func workingKeys(w *wiring) func(int64) []string {
+	if w.gate == nil {
+		return nil
+	}
+	return w.gate.WorkingKeys
+}
+
 func setupPrivacy(w *wiring) error {
 	rate, err := privacy.ParseRate(w.cfg.RateLimit, w.cfg.RateMute)
 	if err != nil {
@@ -64,7 +73,7 @@ func setupPrivacy(w *wiring) error {
 		EraseSession: store.Erase,
 		// Read at /forget time: features set up after this one add theirs.
 		Forgetters:    func() []bot.Forgetter { return w.forgetters },
-		Sweep:         privacy.Sweep(w.rdb, w.cfg.RedisPrefix),
+		Sweep:         privacy.Sweep(w.rdb, w.cfg.RedisPrefix, workingKeys(w)),
 		RetentionDays: int(w.cfg.SessionTTL.Hours() / 24),
 		Clock:         w.bot.Clock,
 	})

@@ -33,7 +33,7 @@ type runtimeParts struct {
 	metrics  *runtimeMetrics
 	outbox   atomic.Pointer[outbox.Outbox]
 	client   atomic.Pointer[telegram.Client]
-	pool     atomic.Pointer[bot.Pool]
+	inbox    atomic.Pointer[intake.Inbox]
 	stopping atomic.Bool
 }
 
@@ -69,11 +69,14 @@ func setupRuntime(w *wiring) error {
 		Logger:    w.log.With("component", "intake"),
 	})
 	w.gate = gate
-	w.bot.Middlewares = append(w.bot.Middlewares, w.rt.metrics.middleware, gate.Middleware, w.rt.typing(rc.TypingAfter))
+	// The gate holds each chat from the inbox (runtime_run.go), not as a
+	// middleware: updates reach the middlewares with the chat held.
+	w.bot.Middlewares = append(w.bot.Middlewares, w.rt.metrics.middleware, w.rt.typing(rc.TypingAfter))
 	w.forgetters = append(w.forgetters, gate.Forget)
 	w.wrapSender = append(w.wrapSender, func(s bot.Sender) bot.Sender {
 		o := outbox.New(s, outbox.Options{
 			Rate: rc.OutboxRate, ChatRate: rc.OutboxChatRate, ChatBurst: rc.OutboxChatBurst,
+			MinBackoff: w.pauses.Min, MaxBackoff: w.pauses.Max,
 			Marker:  book,
 			Observe: func(r string) { w.rt.metrics.sends.WithLabelValues(r).Inc() },
 			Logger:  w.log.With("component", "outbox"),
@@ -151,9 +154,9 @@ func newRuntimeMetrics(reg prometheus.Registerer, rt *runtimeParts) *runtimeMetr
 	reg.MustRegister(m.updates, m.duration, m.duplicates, m.redisErrors, m.sends, m.webhook, m.unreadable,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "anefbot_outbox_queue", Help: "Messages waiting in the outbox.", ConstLabels: prometheus.Labels{"lane": "interactive"}}, queue(0)),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "anefbot_outbox_queue", Help: "Messages waiting in the outbox.", ConstLabels: prometheus.Labels{"lane": "background"}}, queue(1)),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "anefbot_intake_queue", Help: "Updates received and waiting for their chat's worker."}, func() float64 {
-			if p := rt.pool.Load(); p != nil {
-				return float64(p.Len())
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "anefbot_intake_queue", Help: "Updates admitted by this replica and not yet handled."}, func() float64 {
+			if in := rt.inbox.Load(); in != nil {
+				return float64(in.Len())
 			}
 			return 0
 		}),

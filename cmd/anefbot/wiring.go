@@ -57,6 +57,9 @@ type wiring struct {
 	unreachable func(ctx context.Context, chatID int64) (bool, error)
 	// gate is the intake gate (wire_runtime.go); nil in the terminal.
 	gate *intake.Gate
+	// pauses tune the retries after passing failures; zero values take
+	// each package's defaults.
+	pauses *Pauses
 	// rt is the production runtime's state (wire_runtime.go).
 	rt *runtimeParts
 	// followLetter schedules the reminder to follow up a letter sent on a

@@ -1,7 +1,8 @@
 // Package telegramtest is a fake Telegram Bot API over HTTP, for tests
 // that run the real adapter (go-telegram-bot-api) end to end: people are
 // played by pushing updates; what the bot sends is recorded. Faults (429
-// with retry_after, 5xx) can be injected per method.
+// with retry_after, 5xx) can be injected per method, and an outage
+// (every call of some methods failing until it ends) played.
 package telegramtest
 
 import (
@@ -54,13 +55,17 @@ type Server struct {
 	sent    []Sent
 	faults  map[string][]Fault
 	calls   map[string]int
+	times   map[string][]time.Time
+	offsets []int
+	// down makes the calls of these methods fail until Up.
+	down map[string]int
 	// Now is the clock used to stamp Sent.At (defaults to time.Now).
 	Now func() time.Time
 }
 
 // New starts a fake Bot API on loopback; it stops with the test.
 func New(t testing.TB) *Server {
-	s := &Server{nextID: 1, faults: map[string][]Fault{}, calls: map[string]int{}, Now: time.Now}
+	s := &Server{nextID: 1, faults: map[string][]Fault{}, calls: map[string]int{}, down: map[string]int{}, times: map[string][]time.Time{}, Now: time.Now}
 	s.cond = sync.NewCond(&s.mu)
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(func() {
@@ -95,6 +100,14 @@ func (s *Server) PushCallback(u User, data string) {
 		"id": "cb" + id, "from": from(u), "data": data,
 		"message": s.message(u, map[string]any{"text": "…"}),
 	}})
+}
+
+// PushForwarded queues a private message from u forwarding someone
+// else's text (forward_origin, as Bot API 7.0 sends it).
+func (s *Server) PushForwarded(u User, text string) {
+	s.push(map[string]any{"message": s.message(u, map[string]any{
+		"text": text, "forward_origin": map[string]any{"type": "hidden_user", "date": time.Now().Unix(), "sender_user_name": "Someone"},
+	})})
 }
 
 // PushRaw queues an update given as JSON without its update_id.
@@ -134,6 +147,42 @@ func (s *Server) Fail(method string, faults ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults[method] = append(s.faults[method], faults...)
+}
+
+// Dropped is the status Down takes to close the connection without an
+// answer, as an unreachable server would.
+const Dropped = -1
+
+// Down makes every call of methods answer status (a 5xx, or Dropped)
+// until Up: a Bot API outage.
+func (s *Server) Down(status int, methods ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range methods {
+		s.down[m] = status
+	}
+}
+
+// Up ends every outage Down began.
+func (s *Server) Up() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.down = map[string]int{}
+}
+
+// Offsets returns the offset of every getUpdates call, in order: what
+// the bot confirmed to Telegram.
+func (s *Server) Offsets() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]int(nil), s.offsets...)
+}
+
+// CallTimes returns when method was called, faults included.
+func (s *Server) CallTimes(method string) []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.times[method]...)
 }
 
 // Calls returns how many times method was called, faults included.
@@ -194,6 +243,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	params, file := readParams(r)
 	s.mu.Lock()
 	s.calls[method]++
+	s.times[method] = append(s.times[method], time.Now())
+	if method == "getUpdates" {
+		off, _ := strconv.Atoi(params["offset"])
+		s.offsets = append(s.offsets, off)
+	}
+	if status, ok := s.down[method]; ok {
+		s.mu.Unlock()
+		writeDown(w, status)
+		return
+	}
 	if f := s.faults[method]; len(f) > 0 {
 		s.faults[method] = f[1:]
 		s.mu.Unlock()
@@ -300,6 +359,19 @@ func writeFault(w http.ResponseWriter, f Fault) {
 		body["parameters"] = map[string]any{"retry_after": f.RetryAfter}
 	}
 	writeJSON(w, f.Status, body)
+}
+
+func writeDown(w http.ResponseWriter, status int) {
+	if status == Dropped {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		status = http.StatusBadGateway
+	}
+	writeFault(w, Fault{Status: status})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
