@@ -172,7 +172,7 @@ func TestReplanTellsWhatIsNowTooClose(t *testing.T) {
 		}
 		msg := sent.Last().Text
 		for _, want := range []string{
-			"Reminder removed: end of your extension attestation (API) on 27/02/2027, planned for 12/02/2027",
+			"Reminder removed: end of your extension attestation (API, « attestation de prolongation d'instruction ») on 27/02/2027, planned for 12/02/2027",
 			"Your API ends on 05/12/2026, in less than 14 days",
 			"Reminder moved: last day of your API (05/12/2026) — now on 05/12/2026 (instead of 27/02/2027)",
 		} {
