@@ -166,6 +166,7 @@ func (m *Main) newBot(ctx context.Context, w *wiring, sender bot.Sender) (b *bot
 }
 
 func (m *Main) runTerminal(ctx context.Context, w *wiring) error {
+	m.say(w.cfg.Lang, "start_terminal_you")
 	term := terminal.New(m.Stdin, m.Stdout, w.cfg.Lang)
 	b, stop, err := m.newBot(ctx, w, term)
 	if err != nil {
@@ -199,7 +200,7 @@ func (m *Main) openRedis(ctx context.Context, cfg Config) error {
 		if m.RedisHook != nil {
 			m.rdb.AddHook(m.RedisHook)
 		}
-		fmt.Fprintln(m.Stderr, "anefbot: conversations are kept in an embedded in-memory store (miniredis) and lost on exit; set REDIS_URL=redis://localhost:6379/0 to use a real Redis.")
+		m.say(cfg.Lang, "start_embedded_store")
 		return nil
 	}
 	opts, err := redisOptions(cfg)
