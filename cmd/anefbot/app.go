@@ -59,6 +59,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			lang = args[1]
 		}
 		return m.printMessages(lang)
+	case "check":
+		return m.runCheck(ctx)
 	case "help", "-h", "--help":
 		return m.usage()
 	default:
@@ -72,6 +74,7 @@ func (m *Main) usage() error {
   (none)  run the bot: on Telegram when TELEGRAM_BOT_TOKEN is set, else in this terminal
   flows   print the diagnosis graph as a Mermaid state diagram
   messages [lang]  print every message of a language (or all) with sample values
+  check   verify a deployment's settings, Telegram and Redis before going live
 Settings are environment variables; see README.md.`)
 	return nil
 }
