@@ -97,3 +97,32 @@ func (c *Client) call(ctx context.Context, method string, params tgbotapi.Params
 	}
 	return nil
 }
+
+// Webhook is what Telegram says of the bot's webhook (getWebhookInfo).
+type Webhook struct {
+	URL     string // empty: none registered
+	Pending int    // updates waiting to be delivered
+	// LastError is Telegram's last failure to deliver ("Connection
+	// refused", "SSL error…") and LastErrorAt when it happened; empty when
+	// deliveries succeed.
+	LastError   string
+	LastErrorAt time.Time
+}
+
+// Webhook reads the webhook Telegram has for the bot.
+func (c *Client) Webhook(ctx context.Context) (Webhook, error) {
+	var info struct {
+		URL              string `json:"url"`
+		Pending          int    `json:"pending_update_count"`
+		LastErrorDate    int64  `json:"last_error_date"`
+		LastErrorMessage string `json:"last_error_message"`
+	}
+	if err := c.call(ctx, "getWebhookInfo", tgbotapi.Params{}, &info); err != nil {
+		return Webhook{}, err
+	}
+	w := Webhook{URL: info.URL, Pending: info.Pending, LastError: info.LastErrorMessage}
+	if info.LastErrorDate > 0 {
+		w.LastErrorAt = time.Unix(info.LastErrorDate, 0)
+	}
+	return w, nil
+}

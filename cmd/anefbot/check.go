@@ -56,7 +56,11 @@ func (m *Main) runCheck(ctx context.Context) error {
 	tg, tgPoints := checkTelegram(cfg)
 	points = append(points, tgPoints...)
 	points = append(points, checkRedis(ctx, cfg)...)
-	points = append(points, checkDataKey(cfg), checkWebhook(cfg), checkGroup(ctx, m.Getenv("HANDOFF_GROUP_ID"), tg),
+	points = append(points, checkDataKey(cfg), checkWebhook(cfg))
+	if cfg.Mode == "webhook" {
+		points = append(points, checkDelivery(ctx, cfg, tg, m.Clock()))
+	}
+	points = append(points, checkGroup(ctx, m.Getenv("HANDOFF_GROUP_ID"), tg),
 		checkDirectory(cfg), checkAdmins(cfg), checkOperator(cfg))
 	failed := 0
 	for _, p := range points {
@@ -197,6 +201,35 @@ func checkWebhook(cfg Config) point {
 		return point{fail, "webhook", "WEBHOOK_SECRET is missing or not 1 to 256 of A-Z a-z 0-9 _ - (not shown)", "set WEBHOOK_SECRET to the output of: openssl rand -hex 32"}
 	}
 	return point{pass, "webhook", u.Scheme + "://" + u.Host + u.Path + ", secret well formed", ""}
+}
+
+// deliveryErrorAge is how recent Telegram's last delivery error must be
+// to count: an old one says nothing of the deployment being checked.
+const deliveryErrorAge = 24 * time.Hour
+
+// checkDelivery asks Telegram whether it can reach the webhook. Before
+// the first start nothing is registered yet (the bot registers
+// WEBHOOK_URL when it starts), so that is not a fault.
+func checkDelivery(ctx context.Context, cfg Config, tg *telegram.Client, now time.Time) point {
+	const name = "webhook delivery"
+	if tg == nil {
+		return point{skipped, name, "not checked: no working token", ""}
+	}
+	cctx, cancel := context.WithTimeout(ctx, checkTimeout)
+	defer cancel()
+	w, err := tg.Webhook(cctx)
+	switch {
+	case err != nil:
+		return point{fail, name, err.Error(), "try again; check the Bot API endpoint"}
+	case w.URL == "":
+		return point{skipped, name, "no webhook registered yet: the bot registers WEBHOOK_URL when it starts; run the check again then", ""}
+	case w.LastError != "" && now.Sub(w.LastErrorAt) < deliveryErrorAge:
+		return point{fail, name, fmt.Sprintf("Telegram could not deliver to the webhook %s ago: %s (%d update(s) waiting)", now.Sub(w.LastErrorAt).Round(time.Minute), w.LastError, w.Pending),
+			"make WEBHOOK_URL reachable from the Internet over HTTPS with a valid certificate, and have the proxy forward it to LISTEN_ADDR"}
+	case w.URL != cfg.WebhookURL:
+		return point{warning, name, "Telegram delivers to another URL", "start the bot: it registers WEBHOOK_URL; or check that no other deployment uses the same token"}
+	}
+	return point{pass, name, fmt.Sprintf("Telegram delivers to WEBHOOK_URL (%d update(s) waiting)", w.Pending), ""}
 }
 
 // checkGroup checks the volunteers' team group, when HANDOFF_GROUP_ID is

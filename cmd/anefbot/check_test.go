@@ -71,7 +71,7 @@ func TestCheckGoodDeployment(t *testing.T) {
 		for _, want := range []string{
 			"✓ Bot API endpoint", "✓ bot token: accepted: the bot is @anefbot_test_bot", "✓ Redis: answers",
 			"Redis persistence", "✓ DATA_KEY", "✓ webhook: https://bot.example.org/telegram",
-			"✓ team group", "✓ directory", "✓ ADMIN_IDS", "✓ operator: Association Exemple", "Ready",
+			"– webhook delivery: no webhook registered yet", "✓ team group", "✓ directory", "✓ ADMIN_IDS", "✓ operator: Association Exemple", "Ready",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
@@ -114,6 +114,9 @@ func TestCheckBrokenPoints(t *testing.T) {
 		}, "✗ webhook: WEBHOOK_URL"},
 		{"webhook secret with a space", func(e map[string]string, _ *telegramtest.Server) { e["WEBHOOK_SECRET"] = "two words" }, "✗ webhook: WEBHOOK_SECRET"},
 		{"webhook secret too long", func(e map[string]string, _ *telegramtest.Server) { e["WEBHOOK_SECRET"] = strings.Repeat("a", 257) }, "✗ webhook: WEBHOOK_SECRET"},
+		{"webhook unreachable", func(e map[string]string, api *telegramtest.Server) {
+			api.SetWebhook(e["WEBHOOK_URL"], "Connection refused", time.Now().Add(-10*time.Minute))
+		}, "✗ webhook delivery: Telegram could not deliver to the webhook 10m0s ago: Connection refused"},
 		{"group unknown to the bot", func(e map[string]string, _ *telegramtest.Server) { e["HANDOFF_GROUP_ID"] = "-1009999" }, "✗ team group: the bot cannot see this group"},
 		{"group not a forum", func(e map[string]string, api *telegramtest.Server) {
 			api.AddGroup(teamGroup, telegramtest.Group{BotStatus: "administrator", CanManageTopics: true})
@@ -215,4 +218,33 @@ func closedAddr(t *testing.T) string {
 	addr := l.Addr().String()
 	l.Close()
 	return addr
+}
+
+// Once the bot runs, the check reads Telegram's view of the webhook: a
+// delivery that works is ✓, an old error is no longer held against it,
+// another URL is a warning.
+func TestCheckWebhookDelivery(t *testing.T) {
+	b := redistest.Mini(t)
+	for _, tc := range []struct {
+		name, url, lastError string
+		age                  time.Duration
+		want                 string
+	}{
+		{"delivering", "https://bot.example.org/telegram", "", 0, "✓ webhook delivery: Telegram delivers to WEBHOOK_URL"},
+		{"error two days ago", "https://bot.example.org/telegram", "Connection refused", 48 * time.Hour, "✓ webhook delivery"},
+		{"another URL", "https://old.example.org/hook", "", 0, "! webhook delivery: Telegram delivers to another URL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			api := telegramtest.New(t)
+			env := goodDeployment(api, b.URL)
+			api.SetWebhook(tc.url, tc.lastError, time.Now().Add(-tc.age))
+			out, err := check(t, env)
+			if err != nil {
+				t.Fatalf("check = %v:\n%s", err, out)
+			}
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("output lacks %q:\n%s", tc.want, out)
+			}
+		})
+	}
 }

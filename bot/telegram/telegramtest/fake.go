@@ -55,6 +55,7 @@ type Server struct {
 	faults  map[string][]Fault
 	calls   map[string]int
 	groups  map[int64]Group
+	webhook map[string]any
 	// Now is the clock used to stamp Sent.At (defaults to time.Now).
 	Now func() time.Time
 }
@@ -209,11 +210,31 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.getUpdates(w, params)
 	case "getChat", "getChatMember":
 		s.group(w, method, params)
+	case "getWebhookInfo":
+		s.mu.Lock()
+		info := map[string]any{"url": "", "pending_update_count": 0}
+		for k, v := range s.webhook {
+			info[k] = v
+		}
+		s.mu.Unlock()
+		writeOK(w, info)
 	case "sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup":
 		writeOK(w, s.record(method, params, file))
 	default:
 		s.record(method, params, file)
 		writeOK(w, true)
+	}
+}
+
+// SetWebhook sets what getWebhookInfo answers: the registered URL and
+// Telegram's last delivery error (none when empty), at time at.
+func (s *Server) SetWebhook(url, lastError string, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.webhook = map[string]any{"url": url}
+	if lastError != "" {
+		s.webhook["last_error_message"] = lastError
+		s.webhook["last_error_date"] = at.Unix()
 	}
 }
 
