@@ -40,6 +40,9 @@ type Config struct {
 	RetentionDays int
 	// Clock defaults to time.Now.
 	Clock bot.Clock
+	// Notice is who runs the bot and the retention of this deployment,
+	// for /privacy (see notice.go).
+	Notice Notice
 }
 
 // Commands answers /privacy and /forget, and the buttons of /forget. It
@@ -83,7 +86,7 @@ func (c *Commands) privacy(ctx context.Context, b *bot.Bot, u bot.Update) error 
 	if err != nil {
 		return err
 	}
-	return b.Say(ctx, u.ChatID, lang, "privacy_full", flows.Args{"Count": c.cfg.RetentionDays})
+	return c.notice(ctx, b, u.ChatID, lang)
 }
 
 // ask asks for confirmation: erasing cannot be undone.

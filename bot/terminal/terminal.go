@@ -80,23 +80,33 @@ func (t *Terminal) save(d *bot.Document) (string, error) {
 func (t *Terminal) Ack(context.Context, string) error { return nil }
 
 // Run reads lines until EOF or ctx ends, handing each to handle as an
-// update, in order. It starts the conversation with /start.
+// update, in order. It starts the conversation with /start. It returns as
+// soon as ctx ends (Ctrl-C), even while waiting for a line: reading a
+// terminal cannot be interrupted, so the lines are read by a goroutine
+// that is left behind, blocked on the input, when the program exits.
 func (t *Terminal) Run(ctx context.Context, handle func(context.Context, bot.Update) error) error {
 	if err := handle(ctx, t.update("/start")); err != nil {
 		return err
 	}
-	sc := bufio.NewScanner(t.in)
-	sc.Buffer(make([]byte, 64*1024), 64*1024)
+	lines, done := t.read()
 	for {
 		fmt.Fprint(t.out, "> ")
-		if !sc.Scan() {
+		var line string
+		var ok bool
+		select {
+		case <-ctx.Done():
 			fmt.Fprintln(t.out)
-			return sc.Err()
+			return nil
+		case line, ok = <-lines:
+		}
+		if !ok {
+			fmt.Fprintln(t.out)
+			return done()
 		}
 		if ctx.Err() != nil {
 			return nil
 		}
-		line := strings.TrimSpace(sc.Text())
+		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
 		}
@@ -104,6 +114,25 @@ func (t *Terminal) Run(ctx context.Context, handle func(context.Context, bot.Upd
 			return err
 		}
 	}
+}
+
+// read starts reading lines of the input; the channel closes at EOF or on
+// an error, which done then returns. One line is read ahead at most.
+func (t *Terminal) read() (lines <-chan string, done func() error) {
+	ch := make(chan string)
+	var err error
+	go func() {
+		defer close(ch)
+		sc := bufio.NewScanner(t.in)
+		sc.Buffer(make([]byte, 64*1024), 64*1024)
+		for sc.Scan() {
+			ch <- sc.Text()
+		}
+		err = sc.Err()
+	}()
+	// err is written before close(ch), and done is only called after the
+	// channel was seen closed.
+	return ch, func() error { return err }
 }
 
 // update turns a typed line into an update: a number picks a button of

@@ -65,6 +65,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.printFlows()
 	case "messages":
 		return m.messages(args[1:])
+	case "check":
+		return m.runCheck(ctx)
 	case "help", "-h", "--help":
 		return m.usage()
 	default:
@@ -83,6 +85,7 @@ func (m *Main) usage() error {
   messages --stamp lang id...        record that these translations follow today's French
   messages --stamp-new [lang]        record the translations that have no status yet
   messages --reviewed lang id...     mark these translations reviewed by a native speaker
+  check   verify a deployment's settings, Telegram and Redis before going live
 Settings are environment variables; see README.md.`)
 	return nil
 }
@@ -180,6 +183,7 @@ func (m *Main) newBot(ctx context.Context, w *wiring, sender bot.Sender) (b *bot
 }
 
 func (m *Main) runTerminal(ctx context.Context, w *wiring) error {
+	m.say(w.cfg.Lang, "start_terminal_you")
 	term := terminal.New(m.Stdin, m.Stdout, w.cfg.Lang)
 	b, stop, err := m.newBot(ctx, w, term)
 	if err != nil {
@@ -220,7 +224,7 @@ func (m *Main) openRedis(ctx context.Context, cfg Config, w *wiring) error {
 			m.rdb.AddHook(m.RedisHook)
 		}
 		if w.terminal {
-			fmt.Fprintln(m.Stderr, "anefbot: conversations are kept in an embedded in-memory store (miniredis) and lost on exit; set REDIS_URL=redis://localhost:6379/0 to use a real Redis.")
+			m.say(cfg.Lang, "start_embedded_store")
 		} else {
 			w.log.Warn("REDIS_URL is not set: everything the bot keeps (conversations, reminders, letters in preparation, handoff cases, volunteers) is in an embedded in-memory store and is LOST ON RESTART; set REDIS_URL to a Redis with persistence")
 		}

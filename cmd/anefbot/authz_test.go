@@ -131,7 +131,7 @@ func (h *harness) roundTripPress(u telegramtest.User, data string) []telegramtes
 func (h *harness) settle(u telegramtest.User, n int) []telegramtest.Sent {
 	h.t.Helper()
 	h.api.PushText(u, "/privacy")
-	got, _ := h.waitText(u, n, text(h.t, u.Lang, "privacy_full", flows.Args{"Count": 90}))
+	got, _ := h.waitText(u, n, text(h.t, u.Lang, "privacy_full", noticeArgs))
 	return got
 }
 

@@ -110,7 +110,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		for kind, p := range at {
 			h.walkTo(p, store, kind, "")
 		}
-		sentinel := text(t, lang, "privacy_full", flows.Args{"Count": 90})
+		sentinel := text(t, lang, "privacy_full", noticeArgs)
 		for _, tc := range badInputs() {
 			t.Run(lang+"/"+tc.name, func(t *testing.T) {
 				p := at[tc.at]
@@ -180,7 +180,7 @@ func TestGroupsAndChannels(t *testing.T) {
 	}
 	// One more private round trip makes sure nothing else was on its way.
 	h.api.PushText(u, "/privacy")
-	h.waitText(u, 0, text(t, "ar", "privacy_full", flows.Args{"Count": 90}))
+	h.waitText(u, 0, text(t, "ar", "privacy_full", noticeArgs))
 	if got := h.api.Messages(group); len(got) != 1 {
 		t.Fatalf("group got %d messages: %+v", len(got), got)
 	}

@@ -33,6 +33,7 @@ type Config struct {
 	LogHashKey  Secret        // LOG_HASH_KEY: the secret chats are hashed with in logs
 	Runtime     RuntimeConfig // production runtime: see runtime_config.go
 	Handoff     HandoffConfig // volunteer queue: see wire_handoff.go
+	Operator    OperatorInfo  // who runs the bot: see operator.go
 }
 
 // Secret is a setting that never prints.
@@ -101,6 +102,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, err)
 	}
 	if c.Handoff, err = loadHandoff(getenv); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Operator, err = loadOperator(getenv); err != nil {
 		errs = append(errs, err)
 	}
 	if c.SessionTTL, err = time.ParseDuration(or(getenv("SESSION_TTL"), "2160h")); err != nil || c.SessionTTL < time.Hour {

@@ -138,7 +138,7 @@ func TestTelegramWithoutRedis(t *testing.T) {
 	}()
 	h := &harness{t: t, api: api}
 	p := telegramtest.User{ID: 987650007101, Lang: "fr"}
-	full := text(t, "fr", "privacy_full", flows.Args{"Count": 90})
+	full := text(t, "fr", "privacy_full", noticeArgs)
 	for range 5 {
 		api.PushText(p, "/privacy")
 	}

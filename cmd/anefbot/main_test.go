@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -36,8 +37,11 @@ func TestTerminalConversation(t *testing.T) {
 	if err := m.Run(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(errs.String(), "embedded in-memory store (miniredis)") || !strings.Contains(errs.String(), "REDIS_URL=") {
-		t.Errorf("start-up line missing:\n%s", errs.String())
+	// The start-up lines follow the person's language (here fr-FR).
+	for _, want := range []string{"mémoire intégrée (miniredis)", "REDIS_URL=redis://localhost:6379/0", "utilisateur Telegram 1", "ADMIN_IDS=1", "Ctrl-C"} {
+		if !strings.Contains(errs.String(), want) {
+			t.Errorf("start-up lines lack %q:\n%s", want, errs.String())
+		}
 	}
 	text := out.String()
 	for _, want := range []string{
@@ -141,5 +145,63 @@ func TestMessagesPreview(t *testing.T) {
 	}
 	if err := m.Run(context.Background(), []string{"messages", "xx"}); err == nil {
 		t.Error("unknown language accepted")
+	}
+}
+
+// The start-up lines are in the terminal's language: LANG when
+// ANEFBOT_LANG is unset, French when the language is not one the bot
+// speaks.
+func TestStartupLinesFollowTheLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"LANG en", map[string]string{"LANG": "en_GB.UTF-8"}, []string{"embedded in-memory store (miniredis)", "you are Telegram user 1"}},
+		{"ANEFBOT_LANG es over LANG", map[string]string{"LANG": "en_GB.UTF-8", "ANEFBOT_LANG": "es"}, []string{"memoria integrada (miniredis)", "usuario de Telegram 1"}},
+		{"unknown language", map[string]string{"LANG": "C"}, []string{"mémoire intégrée (miniredis)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var errs bytes.Buffer
+			m := &Main{Getenv: func(k string) string { return tc.env[k] }, Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &errs, Clock: func() time.Time { return testNow }}
+			defer m.Close()
+			if err := m.Run(context.Background(), nil); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errs.String(), w) {
+					t.Errorf("start-up lines lack %q:\n%s", w, errs.String())
+				}
+			}
+		})
+	}
+}
+
+// Ctrl-C in the terminal ends the program at once, while it waits for a
+// line (the input stays open, as a terminal does).
+func TestTerminalQuitsOnInterruptWithoutEnter(t *testing.T) {
+	in, w := io.Pipe()
+	defer w.Close()
+	var out lockedBuffer
+	m := &Main{Getenv: func(string) string { return "" }, Stdin: in, Stdout: &out, Stderr: io.Discard, Clock: func() time.Time { return testNow }}
+	defer m.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx, nil) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "> ") { // the greeting is out, the prompt waits
+		if time.Now().After(deadline) {
+			t.Fatalf("no prompt:\n%s", out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run = %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the program still waits for Enter after Ctrl-C")
 	}
 }

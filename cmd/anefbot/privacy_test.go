@@ -280,7 +280,7 @@ func TestPrivacyNotice(t *testing.T) {
 		}
 		n := len(h.api.Messages(p.ID))
 		h.api.PushText(p, "/privacy")
-		_, full := h.waitText(p, n, text(t, lang, "privacy_full", flows.Args{"Count": 90}))
+		_, full := h.waitText(p, n, text(t, lang, "privacy_full", noticeArgs))
 		if !strings.Contains(full.Text, "90") || !strings.Contains(full.Text, "/forget") {
 			t.Errorf("%s: /privacy does not say how long or how to erase:\n%s", lang, full.Text)
 		}
@@ -300,7 +300,7 @@ func TestRateLimitOnTelegram(t *testing.T) {
 		h := startBot(t, b, fast(map[string]string{"RATE_LIMIT": "3/1m", "RATE_LIMIT_MUTE": "10m"}))
 		p := telegramtest.User{ID: 987650001250, Lang: "fr"}
 		other := telegramtest.User{ID: 987650001251, Lang: "fr"}
-		full := text(t, "fr", "privacy_full", flows.Args{"Count": 90})
+		full := text(t, "fr", "privacy_full", noticeArgs)
 		for range 8 {
 			h.api.PushText(p, "/privacy")
 		}

@@ -76,6 +76,7 @@ func setupPrivacy(w *wiring) error {
 		Sweep:         privacy.Sweep(w.rdb, w.cfg.RedisPrefix, workingKeys(w)),
 		RetentionDays: int(w.cfg.SessionTTL.Hours() / 24),
 		Clock:         w.bot.Clock,
+		Notice:        notice(w.cfg),
 	})
 	w.forgetters = append(w.forgetters, limiter.Forget)
 	w.preload(limiter.Preload, limiter.Scripts()...)

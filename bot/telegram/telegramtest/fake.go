@@ -59,6 +59,8 @@ type Server struct {
 	offsets []int
 	// down makes the calls of these methods fail until Up.
 	down map[string]int
+	groups  map[int64]Group
+	webhook map[string]any
 	// Now is the clock used to stamp Sent.At (defaults to time.Now).
 	Now func() time.Time
 }
@@ -265,12 +267,74 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeOK(w, map[string]any{"id": 1, "is_bot": true, "first_name": "anefbot", "username": "anefbot_test_bot"})
 	case "getUpdates":
 		s.getUpdates(w, params)
+	case "getChat", "getChatMember":
+		s.group(w, method, params)
+	case "getWebhookInfo":
+		s.mu.Lock()
+		info := map[string]any{"url": "", "pending_update_count": 0}
+		for k, v := range s.webhook {
+			info[k] = v
+		}
+		s.mu.Unlock()
+		writeOK(w, info)
 	case "sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup":
 		writeOK(w, s.record(method, params, file))
 	default:
 		s.record(method, params, file)
 		writeOK(w, true)
 	}
+}
+
+// SetWebhook sets what getWebhookInfo answers: the registered URL and
+// Telegram's last delivery error (none when empty), at time at.
+func (s *Server) SetWebhook(url, lastError string, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.webhook = map[string]any{"url": url}
+	if lastError != "" {
+		s.webhook["last_error_message"] = lastError
+		s.webhook["last_error_date"] = at.Unix()
+	}
+}
+
+// Group is a group the fake knows: getChat and getChatMember (for the
+// bot) answer from it; any other chat is "chat not found".
+type Group struct {
+	Title   string
+	IsForum bool
+	// BotStatus is the bot's membership ("administrator", "member"…).
+	BotStatus       string
+	CanManageTopics bool
+}
+
+// AddGroup makes a group known to the fake.
+func (s *Server) AddGroup(id int64, g Group) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.groups == nil {
+		s.groups = map[int64]Group{}
+	}
+	s.groups[id] = g
+}
+
+func (s *Server) group(w http.ResponseWriter, method string, params map[string]string) {
+	id, _ := strconv.ParseInt(params["chat_id"], 10, 64)
+	s.mu.Lock()
+	g, ok := s.groups[id]
+	s.mu.Unlock()
+	if !ok {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: chat not found"})
+		return
+	}
+	if method == "getChat" {
+		writeOK(w, map[string]any{"id": id, "type": "supergroup", "title": g.Title, "is_forum": g.IsForum})
+		return
+	}
+	member := map[string]any{"status": g.BotStatus, "user": map[string]any{"id": 1, "is_bot": true, "first_name": "anefbot"}}
+	if g.BotStatus == "administrator" {
+		member["can_manage_topics"] = g.CanManageTopics
+	}
+	writeOK(w, member)
 }
 
 func (s *Server) record(method string, params map[string]string, file []byte) map[string]any {
