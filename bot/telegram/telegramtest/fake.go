@@ -58,7 +58,7 @@ type Server struct {
 	times   map[string][]time.Time
 	offsets []int
 	// down makes the calls of these methods fail until Up.
-	down map[string]int
+	down    map[string]int
 	groups  map[int64]Group
 	webhook map[string]any
 	// Now is the clock used to stamp Sent.At (defaults to time.Now).
