@@ -301,6 +301,12 @@ func renewalUrgency(f Facts) string {
 		}
 		return Normal
 	}
+	return phaseUrgency(f, expiry)
+}
+
+// phaseUrgency is the urgency of a renewal not yet filed for a card
+// ending on expiry, by phase (§10.3, §10.4).
+func phaseUrgency(f Facts, expiry time.Time) string {
 	_, closes := RenewalWindow(expiry, f.OnANEF())
 	switch PhaseOf(expiry, f.Today, f.OnANEF()) {
 	case ExpiredCard:

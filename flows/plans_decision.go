@@ -55,16 +55,7 @@ func urgencyT8(f Facts) string {
 	if !ok {
 		return Urgent
 	}
-	_, closes := RenewalWindow(expiry, f.OnANEF())
-	switch PhaseOf(expiry, f.Today, f.OnANEF()) {
-	case ExpiredCard:
-		return expiredUrgency(f, expiry)
-	case WindowMissed:
-		return Soon
-	case InWindow:
-		return legalLevel(f.Today, closes)
-	}
-	return Normal
+	return phaseUrgency(f, expiry)
 }
 
 // writeT8: a renewal not yet filed, written by phase (anef.md §8 T8,

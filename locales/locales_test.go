@@ -306,6 +306,24 @@ func TestCountInAPlainMessage(t *testing.T) {
 // whole pairs of brackets and quotes, and no right-to-left text sits in an
 // isolate that opens left to right.
 func TestRightToLeftIsolatesHoldWholePairs(t *testing.T) {
+	for _, sample := range []string{"https://example.org/F36206", "العربية"} {
+		eachRightToLeft(t, sample, func(lang, id, s string) {
+			for _, iso := range isolates(s) {
+				if !balanced(iso) {
+					t.Errorf("%s/%s: an isolate splits a pair: %q in %q", lang, id, iso, s)
+				}
+				if !firstStrongIsRTL(iso) && hasRTL(iso) {
+					t.Errorf("%s/%s: right-to-left text in a left-to-right isolate: %q", lang, id, iso)
+				}
+			}
+		})
+	}
+}
+
+// eachRightToLeft renders every message of every right-to-left language
+// with sample as each argument (a date and a count where those go).
+func eachRightToLeft(t *testing.T, sample string, check func(lang, id, s string)) {
+	t.Helper()
 	c, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -316,26 +334,17 @@ func TestRightToLeftIsolatesHoldWholePairs(t *testing.T) {
 			continue
 		}
 		for _, id := range c.IDs(Reference) {
-			for _, sample := range []string{"https://example.org/F36206", "العربية"} {
-				data := map[string]any{}
-				for _, a := range c.Args(id) {
-					data[a] = sample
-				}
-				data["Count"], data["Date"] = 3, date
-				s, err := c.Text(l.Code, id, data)
-				if err != nil {
-					t.Errorf("%s/%s: %v", l.Code, id, err)
-					continue
-				}
-				for _, iso := range isolates(s) {
-					if !balanced(iso) {
-						t.Errorf("%s/%s: an isolate splits a pair: %q in %q", l.Code, id, iso, s)
-					}
-					if !firstStrongIsRTL(iso) && hasRTL(iso) {
-						t.Errorf("%s/%s: right-to-left text in a left-to-right isolate: %q", l.Code, id, iso)
-					}
-				}
+			data := map[string]any{}
+			for _, a := range c.Args(id) {
+				data[a] = sample
 			}
+			data["Count"], data["Date"] = 3, date
+			s, err := c.Text(l.Code, id, data)
+			if err != nil {
+				t.Errorf("%s/%s: %v", l.Code, id, err)
+				continue
+			}
+			check(l.Code, id, s)
 		}
 	}
 }
@@ -394,44 +403,24 @@ func hasRTL(s string) bool {
 // In right-to-left languages, every left-to-right run of every message —
 // French terms, dates, numbers, links — stands in directional isolates.
 func TestRightToLeftMessagesIsolateEveryLatinRun(t *testing.T) {
-	c, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	date := time.Date(2027, 3, 15, 0, 0, 0, 0, time.UTC)
-	for _, l := range Languages {
-		if !l.RTL {
-			continue
+	eachRightToLeft(t, "https://example.org/F36206", func(lang, id, s string) {
+		if strings.Contains(s, "/\u2068") {
+			t.Errorf("%s/%s: a command is cut by an isolate: %q", lang, id, s)
 		}
-		for _, id := range c.IDs(Reference) {
-			data := map[string]any{}
-			for _, a := range c.Args(id) {
-				data[a] = "https://example.org/F36206"
+		depth := 0
+		for _, r := range s {
+			switch {
+			case r == '\u2068':
+				depth++
+			case r == '\u2069':
+				depth--
+			case depth == 0 && classify([]rune{r})[0] == strongL:
+				t.Errorf("%s/%s: %q outside an isolate in %q", lang, id, r, s)
 			}
-			data["Count"], data["Date"] = 3, date
-			s, err := c.Text(l.Code, id, data)
-			if err != nil {
-				t.Errorf("%s/%s: %v", l.Code, id, err)
-				continue
-			}
-			if strings.Contains(s, "/\u2068") {
-				t.Errorf("%s/%s: a command is cut by an isolate: %q", l.Code, id, s)
-			}
-			depth := 0
-			for _, r := range s {
-				switch {
-				case r == '\u2068':
-					depth++
-				case r == '\u2069':
-					depth--
-				case depth == 0 && classify([]rune{r})[0] == strongL:
-					t.Errorf("%s/%s: %q outside an isolate in %q", l.Code, id, r, s)
-				}
-				if depth < 0 {
-					t.Errorf("%s/%s: unbalanced isolates in %q", l.Code, id, s)
-					break
-				}
+			if depth < 0 {
+				t.Errorf("%s/%s: unbalanced isolates in %q", lang, id, s)
+				break
 			}
 		}
-	}
+	})
 }

@@ -68,13 +68,19 @@ func translated(lang string) ([]string, error) {
 	return out, nil
 }
 
+// catalogFor loads the messages and the translated languages to work on.
+func catalogFor(lang string) (*locales.Catalog, []string, error) {
+	langs, err := translated(lang)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := locales.New()
+	return c, langs, err
+}
+
 // printStale lists, per language, the translations to update.
 func (m *Main) printStale(lang string) error {
-	c, err := locales.New()
-	if err != nil {
-		return err
-	}
-	langs, err := translated(lang)
+	c, langs, err := catalogFor(lang)
 	if err != nil {
 		return err
 	}
@@ -121,11 +127,7 @@ func (m *Main) writeStatus(dir, lang string, ids []string, reviewed bool) error 
 // stampNew records, for messages that have no status yet, the French they
 // were translated from: a new message is translated with its French.
 func (m *Main) stampNew(dir, lang string) error {
-	c, err := locales.New()
-	if err != nil {
-		return err
-	}
-	langs, err := translated(lang)
+	c, langs, err := catalogFor(lang)
 	if err != nil {
 		return err
 	}
