@@ -259,6 +259,16 @@ func TestFreeTextProposesABranch(t *testing.T) {
 		{"Pôle emploi ne veut pas de mon attestation", "t9"},
 		{"bonjour", ""},
 		{"I am in a detention centre", "urgent"},
+		// A lost or stolen document, and travel, in several languages
+		// (anef.md §1.2, §8 T11).
+		{"on m'a volé ma carte de séjour", "lost"},
+		{"j'ai perdu mon récépissé", "lost"},
+		{"I lost my residence card", "lost"},
+		{"my card was stolen", "lost"},
+		{"perdí mi tarjeta de residencia", "lost"},
+		{"потерял вид на жительство", "lost"},
+		{"I want to travel to Morocco this summer", "t11"},
+		{"quiero viajar a mi país", "t11"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
