@@ -131,40 +131,7 @@ func (c *inventoryChats) remindersAccepted() {
 // left for its sake).
 func (c *inventoryChats) letter() {
 	h, p := c.h, c.person
-	h.api.PushText(p.u, "/restart")
-	p.want("What is your situation?")
-	h.press(p.u, "Something else")
-	p.want("Which procedure is it?")
-	h.press(p.u, "Something else")
-	p.want("Content checked on")
-	h.press(p.u, "Get a letter")
-	p.want("Which letter")
-	h.press(p.u, "solution de substitution")
-	for _, step := range []struct{ want, text, press string }{
-		{want: "Your first name and last name", text: "Amina Benali"},
-		{want: "Your postal address", text: "12 rue de la Paix\n93200 Saint-Denis"},
-		{want: "phone number", press: "Skip"},
-		{want: "e-mail", press: "Skip"},
-		{want: "numéro étranger", press: "Skip"},
-		{want: "ANEF", press: "Skip"},
-		{want: "number of your département", text: "93"},
-		{want: "préfecture's postal address", press: "Skip"},
-		{want: "end date of your residence permit", text: "15/12/2026"},
-		{want: "Since what date", press: "Skip"},
-		{want: "Centre de contact citoyen", press: "Yes"},
-		{want: "On what date did you contact", press: "Skip"},
-		{want: "screenshots", press: "Yes"},
-		{want: "Your letter", press: "Create the letter"},
-	} {
-		p.want(step.want)
-		if step.press != "" {
-			h.press(p.u, step.press)
-		} else {
-			h.api.PushText(p.u, step.text)
-		}
-	}
-	p.document(1)
-	p.want("lettre recommandée avec accusé de réception")
+	p.substitutionLetter()
 	h.press(p.u, "I sent it")
 	p.want("On what date did you send the letter")
 	h.press(p.u, "Today")
