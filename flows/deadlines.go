@@ -89,9 +89,3 @@ func FiledLate(filed, expiry time.Time, onANEF bool) bool {
 	_, closes := RenewalWindow(expiry, onANEF)
 	return filed.After(closes)
 }
-
-// Within reports whether d falls on today or in the days after it, up to
-// days days ahead: "a deadline within 7 days" (anef.md §8 T-URGENT).
-func Within(today, d time.Time, days int) bool {
-	return !d.Before(today) && !d.After(today.AddDate(0, 0, days))
-}

@@ -132,22 +132,7 @@ func TestCourtDeadlineByDecision(t *testing.T) {
 	}
 }
 
-func TestWithinAndDaysUntil(t *testing.T) {
-	today := day("2026-11-29")
-	for _, tc := range []struct {
-		d    string
-		days int
-		want bool
-	}{
-		{"2026-11-29", 7, true},
-		{"2026-12-06", 7, true},
-		{"2026-12-07", 7, false},
-		{"2026-11-28", 7, false}, // past is not "within"
-	} {
-		if got := Within(today, day(tc.d), tc.days); got != tc.want {
-			t.Errorf("Within(%s, %d) = %v", tc.d, tc.days, got)
-		}
-	}
+func TestDaysUntil(t *testing.T) {
 	// Across the October clock change: still whole days.
 	if got := DaysUntil(day("2026-10-20"), day("2026-11-01")); got != 12 {
 		t.Errorf("DaysUntil = %d", got)
